@@ -1,0 +1,61 @@
+/// A parsed formula ready for differentiation: its program, its graph and its result node.
+///
+/// The entry point of the library for most uses:
+///
+/// ```swift
+/// let formula = try Formula(parsing: "l = (beta0 + omega0*x - y)^2")
+/// for d in formula.gradient(withRespectTo: ["beta0", "omega0"]) {
+///   print(formula.printer(.plain).string(formula.simplified(d)))
+/// }
+/// ```
+public struct Formula {
+  /// The parsed definitions.
+  public let program: Program
+  /// The graph holding the formula and everything derived from it.
+  public let graph: ExpressionGraph
+  /// The result with every definition substituted (the closed form).
+  public let root: NodeID
+  /// Each defined name's closed form.
+  public let definitions: [String: NodeID]
+
+  /// Parses and builds `source`.
+  ///
+  /// - Throws: ``Diagnostic`` for malformed input.
+  public init(parsing source: String) throws(Diagnostic) {
+    try self.init(program: Parser.parse(source))
+  }
+
+  /// Builds an already parsed program.
+  public init(program: Program) {
+    self.program = program
+    let graph = ExpressionGraph()
+    let built = graph.build(program)
+    self.graph = graph
+    self.root = built.result
+    self.definitions = built.definitions
+  }
+
+  /// The result's name: the last definition's, or `l` (printed ℓ) for a bare formula.
+  public var resultName: String { program.result.name ?? "l" }
+
+  /// The variables of the closed form, in order of first appearance.
+  public var variables: [String] { graph.symbols(in: root) }
+
+  /// ∂result/∂v for each name, from one symbolic backward sweep (shared, unsimplified nodes).
+  public func gradient(withRespectTo variables: [String]) -> [NodeID] {
+    Differentiator(graph: graph).gradient(of: root, withRespectTo: variables)
+  }
+
+  /// The canonical, readable form of `id`.
+  public func simplified(_ id: NodeID) -> NodeID {
+    var canonical = CanonicalForm(graph: graph)
+    return canonical.simplify(id)
+  }
+
+  /// The number of distinct nodes `id` depends on (its size with sharing).
+  public func distinctNodeCount(_ ids: [NodeID]) -> Int {
+    var seen: Set<NodeID> = []
+    for id in ids { seen.formUnion(graph.reachable(from: id)) }
+    return seen.count
+  }
+}

@@ -1,0 +1,234 @@
+/// Rewrites expressions into ChainRule's canonical, readable form.
+///
+/// Sums and products are flattened, constants folded and moved to the front, like terms
+/// (`2x + 3x → 5x`) and like factors (`x·x² → x³`) collected, identities removed (`1·u`, `u + 0`,
+/// `u¹`), and operands ordered by ``CanonicalOrder``. Integer powers distribute over products and
+/// nest (`(u·v)² → u²·v²`, `(u²)³ → u⁶`); fractional ones do not, since `(u²)^½ = |u|`.
+/// Results are memoised per node, so shared subexpressions are rewritten once.
+///
+/// ```swift
+/// var canonical = CanonicalForm(graph: graph)
+/// let simple = canonical.simplify(id)
+/// ```
+public struct CanonicalForm {
+  /// The graph that holds both the input and the rewritten nodes.
+  public let graph: ExpressionGraph
+  /// The rules that changed something, in the order they first applied.
+  public private(set) var rulesApplied: [SimplificationRule] = []
+  private var memo: [NodeID: NodeID] = [:]
+  private var order: CanonicalOrder { CanonicalOrder(graph: graph) }
+
+  /// Creates a rewriter over `graph`.
+  public init(graph: ExpressionGraph) { self.graph = graph }
+
+  /// The canonical form of `id`: equal ids for expressions that differ only by the rules above.
+  public mutating func simplify(_ id: NodeID) -> NodeID {
+    if let done = memo[id] { return done }
+    let result: NodeID
+    switch graph[id] {
+    case .number, .symbol: result = id
+    case .sum(let terms): result = canonicalSum(terms.map { simplify($0) })
+    case .product(let factors): result = canonicalProduct(factors.map { simplify($0) })
+    case .power(let base, let exponent):
+      result = canonicalPower(simplify(base), simplify(exponent))
+    case .call(let function, let arguments):
+      let canonicalArguments = arguments.map { simplify($0) }
+      let values = canonicalArguments.compactMap(graph.numberValue)
+      if values.count == canonicalArguments.count,
+        let folded = ExpressionGraph.foldCall(function, values)
+      {
+        note(.constantFolding)
+        result = graph.number(folded)
+      } else {
+        result = graph.intern(.call(function, canonicalArguments))
+      }
+    }
+    memo[id] = result
+    memo[result] = result
+    return result
+  }
+
+  private mutating func note(_ rule: SimplificationRule) {
+    if !rulesApplied.contains(rule) { rulesApplied.append(rule) }
+  }
+
+  // MARK: Sums
+
+  /// Σ of canonical terms: flatten, collect like terms, fold constants, sort.
+  mutating func canonicalSum(_ terms: [NodeID]) -> NodeID {
+    var constant = 0.0
+    var coefficients: [NodeID: Double] = [:]
+    var firstSeen: [NodeID] = []
+    var numberCount = 0
+    func addTerm(_ term: NodeID) {
+      let (coefficient, factors) = order.monomial(term)
+      if factors.isEmpty {
+        constant += coefficient
+        numberCount += 1
+        return
+      }
+      let rest = factors.count == 1 ? factors[0] : graph.intern(.product(factors))
+      if let existing = coefficients[rest] {
+        coefficients[rest] = existing + coefficient
+        note(.likeTerms)
+      } else {
+        coefficients[rest] = coefficient
+        firstSeen.append(rest)
+      }
+    }
+    for term in terms {
+      if case .sum(let inner) = graph[term] {
+        note(.flattening)
+        inner.forEach(addTerm)
+      } else {
+        addTerm(term)
+      }
+    }
+    if numberCount > 1 { note(.constantFolding) }
+    if numberCount > 0 && constant == 0 { note(.additiveIdentity) }
+    var result: [NodeID] = []
+    for rest in firstSeen {
+      guard let coefficient = coefficients[rest], coefficient != 0 else { continue }
+      result.append(scaled(rest, by: coefficient))
+    }
+    result.sort { order.compareTerms($0, $1) < 0 }
+    // A positive constant leads (`1 − σ(u)`), a negative one trails (`y − 1`).
+    if constant > 0 { result.insert(graph.number(constant), at: 0) }
+    if constant < 0 { result.append(graph.number(constant)) }
+    switch result.count {
+    case 0: return graph.number(0)
+    case 1: return result[0]
+    default: return graph.intern(.sum(result))
+    }
+  }
+
+  /// `coefficient · rest` as a canonical product (rest has no numeric factor).
+  private mutating func scaled(_ rest: NodeID, by coefficient: Double) -> NodeID {
+    if coefficient == 1 { return rest }
+    let factors: [NodeID]
+    if case .product(let inner) = graph[rest] { factors = inner } else { factors = [rest] }
+    return graph.intern(.product([graph.number(coefficient)] + factors))
+  }
+
+  // MARK: Products
+
+  /// Π of canonical factors: flatten, fold the coefficient, add exponents of equal bases, sort.
+  mutating func canonicalProduct(_ factors: [NodeID]) -> NodeID {
+    var coefficient = 1.0
+    var exponents: [NodeID: [NodeID]] = [:]
+    var bases: [NodeID] = []
+    var numberCount = 0
+    func addFactor(_ factor: NodeID) {
+      if let value = graph.numberValue(factor) {
+        coefficient *= value
+        numberCount += 1
+        return
+      }
+      var base = factor
+      var exponent = graph.number(1)
+      if case .power(let b, let e) = graph[factor] {
+        base = b
+        exponent = e
+      }
+      if exponents[base] != nil {
+        exponents[base]?.append(exponent)
+        note(.likeFactors)
+      } else {
+        exponents[base] = [exponent]
+        bases.append(base)
+      }
+    }
+    for factor in factors {
+      if case .product(let inner) = graph[factor] {
+        note(.flattening)
+        inner.forEach(addFactor)
+      } else {
+        addFactor(factor)
+      }
+    }
+    if numberCount > 1 { note(.constantFolding) }
+    if !coefficient.isFinite {
+      // Folding overflowed: keep the constants apart rather than print infinity.
+      return graph.intern(.product(factors))
+    }
+    if coefficient == 0 {
+      note(.zeroProduct)
+      return graph.number(0)
+    }
+    if numberCount > 0 && coefficient == 1 { note(.multiplicativeIdentity) }
+    var result: [NodeID] = []
+    for base in bases {
+      guard let list = exponents[base] else { continue }
+      let exponent = list.count == 1 ? list[0] : canonicalSum(list)
+      let factor = canonicalPower(base, exponent)
+      if let value = graph.numberValue(factor) {
+        coefficient *= value
+      } else if case .product(let inner) = graph[factor] {
+        // A product can come back from (u·v)^n; merge its parts.
+        for part in inner {
+          if let value = graph.numberValue(part) { coefficient *= value } else { result.append(part) }
+        }
+      } else {
+        result.append(factor)
+      }
+    }
+    if coefficient == 0 { return graph.number(0) }
+    result = mergeRepeatedBases(result)
+    result.sort { order.compareFactors($0, $1) < 0 }
+    if coefficient != 1 { result.insert(graph.number(coefficient), at: 0) }
+    switch result.count {
+    case 0: return graph.number(coefficient)
+    case 1: return result[0]
+    default: return graph.intern(.product(result))
+    }
+  }
+
+  /// After distributing powers, two factors may share a base again: multiply them once more.
+  private mutating func mergeRepeatedBases(_ factors: [NodeID]) -> [NodeID] {
+    var seen: Set<NodeID> = []
+    var repeated = false
+    for factor in factors {
+      var base = factor
+      if case .power(let b, _) = graph[factor] { base = b }
+      if !seen.insert(base).inserted { repeated = true }
+    }
+    guard repeated else { return factors }
+    let merged = canonicalProduct(factors)
+    if case .product(let inner) = graph[merged] { return inner }
+    return [merged]
+  }
+
+  // MARK: Powers
+
+  /// `base ^ exponent` for canonical operands.
+  mutating func canonicalPower(_ base: NodeID, _ exponent: NodeID) -> NodeID {
+    let e = graph.numberValue(exponent)
+    if e == 1 {
+      return base
+    }
+    if e == 0 {
+      note(.zeroExponent)
+      return graph.number(1)
+    }
+    if graph.numberValue(base) == 1 { return base }
+    if let b = graph.numberValue(base), let e, let folded = ExpressionGraph.foldPower(b, e) {
+      note(.constantFolding)
+      return graph.number(folded)
+    }
+    if let e, e == e.rounded() {
+      switch graph[base] {
+      case .power(let innerBase, let innerExponent):
+        note(.powerOfPower)
+        let product = canonicalProduct([innerExponent, exponent])
+        return canonicalPower(innerBase, product)
+      case .product(let factors):
+        note(.powerOfProduct)
+        var powered: [NodeID] = []
+        for factor in factors { powered.append(canonicalPower(factor, exponent)) }
+        return canonicalProduct(powered)
+      default: break
+      }
+    }
+    return graph.intern(.power(base, exponent))
+  }
+}

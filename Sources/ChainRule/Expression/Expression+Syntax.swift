@@ -1,0 +1,119 @@
+extension ExpressionGraph {
+  /// Builds the graph of a syntax tree; names in `definitions` stand for their definitions.
+  ///
+  /// Subtraction and division become sums and powers (`a − b = a + (−1)·b`, `a/b = a·b⁻¹`).
+  /// Iterative, so deep formulas cannot overflow the stack.
+  public func build(_ tree: SyntaxTree, definitions: [String: NodeID] = [:]) -> NodeID {
+    enum Work {
+      case visit(SyntaxTree)
+      case combine(SyntaxTree)
+    }
+    var work: [Work] = [.visit(tree)]
+    var values: [NodeID] = []
+    while let item = work.popLast() {
+      switch item {
+      case .visit(let node):
+        switch node {
+        case .number(let value, _): values.append(number(value))
+        case .name(let name, _): values.append(definitions[name] ?? symbol(name))
+        case .negate(let operand, _):
+          work.append(.combine(node))
+          work.append(.visit(operand))
+        case .binary(_, let left, let right, _):
+          work.append(.combine(node))
+          work.append(.visit(right))
+          work.append(.visit(left))
+        case .call(_, let arguments, _):
+          work.append(.combine(node))
+          work.append(contentsOf: arguments.reversed().map { .visit($0) })
+        }
+      case .combine(let node):
+        switch node {
+        case .negate:
+          let operand = values.removeLast()
+          values.append(negate(operand))
+        case .binary(let op, _, _, _):
+          let right = values.removeLast()
+          let left = values.removeLast()
+          switch op {
+          case .add: values.append(add(left, right))
+          case .subtract: values.append(subtract(left, right))
+          case .multiply: values.append(multiply(left, right))
+          case .divide: values.append(divide(left, right))
+          case .power: values.append(power(left, right))
+          }
+        case .call(let function, let arguments, _):
+          let operands = Array(values.suffix(arguments.count))
+          values.removeLast(arguments.count)
+          values.append(call(function, operands))
+        case .number, .name: break
+        }
+      }
+    }
+    return values.last ?? number(0)
+  }
+
+  /// Builds every definition of `program` in order; returns each defined name's node and the
+  /// result (the last line), with earlier definitions substituted into later ones.
+  public func build(_ program: Program) -> (definitions: [String: NodeID], result: NodeID) {
+    var definitions: [String: NodeID] = [:]
+    var result = number(0)
+    for definition in program.definitions {
+      result = build(definition.body, definitions: definitions)
+      if let name = definition.name { definitions[name] = result }
+    }
+    return (definitions, result)
+  }
+
+  /// The variables of `id` in order of first appearance, reading the formula left to right.
+  public func symbols(in id: NodeID) -> [String] {
+    var seen: Set<NodeID> = []
+    var names: [String] = []
+    var stack = [id]
+    while let next = stack.popLast() {
+      guard seen.insert(next).inserted else { continue }
+      let node = self[next]
+      if case .symbol(let name) = node { names.append(name) }
+      stack.append(contentsOf: node.children.reversed())
+    }
+    return names
+  }
+
+  /// The ids reachable from `root`, ascending: the order of a forward pass.
+  public func reachable(from root: NodeID) -> [NodeID] {
+    var marked = [Bool](repeating: false, count: Int(root.index) + 1)
+    marked[Int(root.index)] = true
+    var order: [NodeID] = []
+    var i = Int(root.index)
+    while i >= 0 {
+      if marked[i] {
+        let id = NodeID(i)
+        order.append(id)
+        for child in self[id].children { marked[Int(child.index)] = true }
+      }
+      i -= 1
+    }
+    return order.reversed()
+  }
+
+  /// The number of operations in `id` written out as a tree, without sharing: `k − 1` for a
+  /// sum or product of `k` operands, one for each power and call. Saturates at `Int.max`.
+  public func treeOperationCount(_ id: NodeID) -> Int {
+    var counts: [NodeID: Int] = [:]
+    for node in reachable(from: id) {
+      let children = self[node].children
+      var total: Int
+      switch self[node] {
+      case .number, .symbol: total = 0
+      case .sum, .product: total = children.count - 1
+      case .power, .call: total = 1
+      }
+      for child in children {
+        let (sum, overflow) = total.addingReportingOverflow(counts[child] ?? 0)
+        total = overflow ? Int.max : sum
+      }
+      counts[node] = total
+    }
+    return counts[id] ?? 0
+  }
+}

@@ -1,0 +1,100 @@
+/// The deterministic order of factors in a product and terms in a sum.
+///
+/// Factors: the constant first, then sums, then symbols in natural order (`w2` before `w10`),
+/// then function calls by name; a power sorts with its base. Terms compare by their factors
+/// without the numeric coefficient, constant term first. For the toy model this gives the
+/// textbook's `−2·(β₃ + ω₃·cos(…) − y)·ω₁·ω₂·ω₃·x·cos(…)·exp(…)·sin(…)`.
+struct CanonicalOrder {
+  let graph: ExpressionGraph
+
+  /// Negative, zero or positive as `a` sorts before, with or after `b` among factors.
+  func compareFactors(_ a: NodeID, _ b: NodeID) -> Int {
+    if a == b { return 0 }
+    let (baseA, exponentA) = splitPower(a)
+    let (baseB, exponentB) = splitPower(b)
+    if baseA != baseB { return compareBases(baseA, baseB) }
+    switch (exponentA, exponentB) {
+    case (nil, nil): return 0
+    case (nil, _): return -1
+    case (_, nil): return 1
+    case (let x?, let y?): return compareFactors(x, y)
+    }
+  }
+
+  /// Negative, zero or positive as term `a` sorts before, with or after term `b` in a sum.
+  func compareTerms(_ a: NodeID, _ b: NodeID) -> Int {
+    if a == b { return 0 }
+    let (coefficientA, factorsA) = monomial(a)
+    let (coefficientB, factorsB) = monomial(b)
+    let byFactors = compareLists(factorsA, factorsB, compareFactors)
+    if byFactors != 0 { return byFactors }
+    return coefficientA < coefficientB ? -1 : (coefficientA > coefficientB ? 1 : 0)
+  }
+
+  /// A term split into its numeric coefficient and its other factors.
+  func monomial(_ id: NodeID) -> (Double, [NodeID]) {
+    switch graph[id] {
+    case .number(let value): return (value, [])
+    case .product(let factors):
+      if let c = graph.numberValue(factors[0]) { return (c, Array(factors.dropFirst())) }
+      return (1, factors)
+    default: return (1, [id])
+    }
+  }
+
+  private func splitPower(_ id: NodeID) -> (NodeID, NodeID?) {
+    if case .power(let base, let exponent) = graph[id] { return (base, exponent) }
+    return (id, nil)
+  }
+
+  private func rank(_ node: Node) -> Int {
+    switch node {
+    case .number: 0
+    case .sum: 1
+    case .symbol: 2
+    case .power: 3
+    case .product: 4
+    case .call: 5
+    }
+  }
+
+  private func compareBases(_ a: NodeID, _ b: NodeID) -> Int {
+    let nodeA = graph[a]
+    let nodeB = graph[b]
+    let rankA = rank(nodeA)
+    let rankB = rank(nodeB)
+    if rankA != rankB { return rankA < rankB ? -1 : 1 }
+    switch (nodeA, nodeB) {
+    case (.number(let x), .number(let y)): return x < y ? -1 : (x > y ? 1 : 0)
+    case (.symbol(let x), .symbol(let y)): return Self.compareNames(x, y)
+    case (.sum(let x), .sum(let y)): return compareLists(x, y, compareTerms)
+    case (.product(let x), .product(let y)): return compareLists(x, y, compareFactors)
+    case (.power, .power): return compareFactors(a, b)
+    case (.call(let f, let x), .call(let g, let y)):
+      if f != g { return f.name < g.name ? -1 : 1 }
+      return compareLists(x, y, compareFactors)
+    default: return 0
+    }
+  }
+
+  private func compareLists(
+    _ a: [NodeID], _ b: [NodeID], _ compare: (NodeID, NodeID) -> Int
+  ) -> Int {
+    for (x, y) in zip(a, b) {
+      let c = compare(x, y)
+      if c != 0 { return c }
+    }
+    return a.count == b.count ? 0 : (a.count < b.count ? -1 : 1)
+  }
+
+  /// Natural order of canonical names: base alphabetically, then the subscript as a number.
+  static func compareNames(_ a: String, _ b: String) -> Int {
+    let x = SymbolSpelling(canonical: a)
+    let y = SymbolSpelling(canonical: b)
+    if x.base != y.base { return x.base < y.base ? -1 : 1 }
+    let dx = x.subscriptDigits ?? ""
+    let dy = y.subscriptDigits ?? ""
+    if dx.count != dy.count { return dx.count < dy.count ? -1 : 1 }
+    return dx == dy ? 0 : (dx < dy ? -1 : 1)
+  }
+}

@@ -1,0 +1,104 @@
+/// Why an expression has no value at a point.
+public enum EvaluationError: Error, Hashable, Sendable {
+  /// A variable was given no value.
+  case unboundSymbol(String)
+  /// The subexpression at `node` has no real value there (log of a negative, division by zero,
+  /// overflow …); `operand` is the offending argument or base, when there is one.
+  case domain(DomainError, node: NodeID)
+}
+
+/// Evaluates graph nodes at a point, in one forward loop over ascending ids.
+///
+/// Domain errors name the subexpression that failed instead of returning NaN. Kinks met on the
+/// way (relu, abs, step, sign at 0; max/min at a tie) are reported, so a caller can say which
+/// convention its derivative used there.
+///
+/// ```swift
+/// let value = try Evaluator(graph: graph).evaluate(id, at: ["x": 2])
+/// ```
+public struct Evaluator {
+  /// A kink met during evaluation: the node and the quantity whose sign chooses the branch.
+  public struct Kink: Hashable, Sendable {
+    /// The call node with the kink.
+    public var node: NodeID
+    /// The function at that node.
+    public var function: Function
+  }
+
+  /// The graph whose nodes are evaluated.
+  public let graph: ExpressionGraph
+
+  /// Creates an evaluator over `graph`.
+  public init(graph: ExpressionGraph) { self.graph = graph }
+
+  /// The value of `id` at `point` (variable name → value).
+  ///
+  /// - Throws: ``EvaluationError`` for a variable without a value or a domain error.
+  public func evaluate(_ id: NodeID, at point: [String: Double]) throws(EvaluationError) -> Double {
+    try values(of: [id], at: point).values[id] ?? .nan
+  }
+
+  /// The values of every node the roots depend on, and the kinks met at exactly a tie.
+  public func values(
+    of roots: [NodeID], at point: [String: Double]
+  ) throws(EvaluationError) -> (values: [NodeID: Double], kinks: [Kink]) {
+    var order: [NodeID] = []
+    var seen: Set<NodeID> = []
+    for root in roots {
+      for id in graph.reachable(from: root) where seen.insert(id).inserted { order.append(id) }
+    }
+    order.sort()
+    var values: [NodeID: Double] = [:]
+    values.reserveCapacity(order.count)
+    var kinks: [Kink] = []
+    for id in order {
+      let value: Double
+      switch graph[id] {
+      case .number(let c): value = c
+      case .symbol(let name):
+        guard let v = point[name] else { throw .unboundSymbol(name) }
+        value = v
+      case .sum(let terms):
+        value = terms.reduce(0) { $0 + values[$1, default: .nan] }
+      case .product(let factors):
+        value = factors.reduce(1) { $0 * values[$1, default: .nan] }
+      case .power(let base, let exponent):
+        value = try Self.power(values[base, default: .nan], values[exponent, default: .nan], node: id)
+      case .call(let function, let arguments):
+        let inputs = arguments.map { values[$0, default: .nan] }
+        do {
+          value = try function.evaluate(inputs)
+        } catch {
+          throw .domain(error, node: id)
+        }
+        if function.hasKink && Self.switchValue(function, inputs) == 0 {
+          kinks.append(Kink(node: id, function: function))
+        }
+      }
+      guard value.isFinite else { throw .domain(.overflow, node: id) }
+      values[id] = value
+    }
+    return (values, kinks)
+  }
+
+  /// The quantity whose sign picks a kinked function's branch: u, or b − a for max/min.
+  static func switchValue(_ function: Function, _ inputs: [Double]) -> Double {
+    switch function {
+    case .max, .min: inputs[1] - inputs[0]
+    default: inputs[0]
+    }
+  }
+
+  /// `b^e` with the domain checks a learner expects.
+  static func power(_ b: Double, _ e: Double, node: NodeID) throws(EvaluationError) -> Double {
+    if b == 0 && e < 0 { throw .domain(.divisionByZero, node: node) }
+    if b < 0 && e != e.rounded() {
+      throw .domain(.negativeBaseFractionalPower(base: b, exponent: e), node: node)
+    }
+    if e == 2 { return b * b }
+    if e == -1 { return 1 / b }
+    return Foundation.pow(b, e)
+  }
+}
+
+import Foundation

@@ -1,0 +1,119 @@
+/// The output notations ChainRule prints in.
+public enum Notation: String, CaseIterable, Hashable, Sendable {
+  /// ASCII that ChainRule reads back: `-2*(beta3 - y)*omega0^2`.
+  case plain
+  /// Textbook symbols for the terminal: `−2·(β₃ − y)·ω₀²`.
+  case unicode
+  /// LaTeX math mode: `-2 \left(\beta_{3} - y\right) \omega_{0}^{2}`.
+  case latex
+
+  /// A symbol's canonical name in this notation: `beta0` → `beta0`, `β₀`, `\beta_{0}`.
+  public func name(_ canonical: String) -> String {
+    let spelling = SymbolSpelling(canonical: canonical)
+    switch self {
+    case .plain: return canonical
+    case .unicode:
+      var base = spelling.base
+      if let letter = GreekLetters.letter(named: base) { base = String(letter) }
+      guard let digits = spelling.subscriptDigits else { return base }
+      return base + String(digits.map(Self.subscriptDigit))
+    case .latex:
+      var base = GreekLetters.latex(named: spelling.base) ?? Self.latexIdentifier(spelling.base)
+      if base.hasPrefix("\\") && spelling.subscriptDigits == nil { base += "{}" }
+      guard let digits = spelling.subscriptDigits else { return base }
+      return base + "_{\(digits)}"
+    }
+  }
+
+  /// A multi-letter name in LaTeX: `net_h` → `\mathit{net}_{h}`, `w` → `w`.
+  private static func latexIdentifier(_ base: String) -> String {
+    let parts = base.split(separator: "_", omittingEmptySubsequences: false).map(String.init)
+    func word(_ s: String) -> String {
+      if let greek = GreekLetters.latex(named: s) { return greek }
+      return s.count > 1 ? "\\mathit{\(s)}" : s
+    }
+    guard parts.count > 1 else { return word(base) }
+    return word(parts[0]) + "_{" + parts.dropFirst().map(word).joined(separator: ",") + "}"
+  }
+
+  static func subscriptDigit(_ digit: Character) -> Character {
+    guard let value = digit.wholeNumberValue else { return digit }
+    return Character(Unicode.Scalar(0x2080 + UInt32(value)) ?? "_")
+  }
+
+  static func superscript(_ character: Character) -> Character {
+    switch character {
+    case "0": "⁰"
+    case "1": "¹"
+    case "2": "²"
+    case "3": "³"
+    case "4": "⁴"
+    case "5": "⁵"
+    case "6": "⁶"
+    case "7": "⁷"
+    case "8": "⁸"
+    case "9": "⁹"
+    case "-": "⁻"
+    default: character
+    }
+  }
+
+  /// The partial-derivative symbol ∂ℓ/∂β₀ in this notation (`dl/dbeta0` in plain).
+  public func partial(of function: String, withRespectTo variable: String) -> String {
+    switch self {
+    case .plain: "d\(function)/d\(variable)"
+    case .unicode: "∂\(name(function))/∂\(name(variable))"
+    case .latex: "\\frac{\\partial \(name(function))}{\\partial \(name(variable))}"
+    }
+  }
+
+  /// A number as printed: integers without `.0`, others in the shortest exact decimal form.
+  public func number(_ value: Double) -> String {
+    let magnitude = Swift.abs(value)
+    var text: String
+    if magnitude == magnitude.rounded() && magnitude < 1e15 {
+      text = String(Int64(magnitude))
+    } else {
+      text = "\(magnitude)"
+    }
+    if self == .latex, let e = text.firstIndex(of: "e") {
+      let mantissa = text[..<e]
+      var exponent = String(text[text.index(after: e)...])
+      if exponent.hasPrefix("+") { exponent.removeFirst() }
+      if exponent.hasPrefix("-0") { exponent = "-" + exponent.dropFirst(2) }
+      text = "\(mantissa) \\times 10^{\(exponent)}"
+    }
+    guard value < 0 else { return text }
+    return minus + text
+  }
+
+  /// The minus sign: `-`, `−` or `-`.
+  var minus: String { self == .unicode ? "−" : "-" }
+}
+
+extension Function {
+  /// How the function's name is written in `notation` before its bracketed arguments.
+  public func notation(_ notation: Notation) -> String {
+    switch notation {
+    case .plain: return name
+    case .unicode:
+      switch self {
+      case .sigmoid: return "σ"
+      default: return name
+      }
+    case .latex:
+      switch self {
+      case .sin, .cos, .tan, .exp, .log, .tanh, .sinh, .cosh: return "\\" + name
+      case .max, .min: return "\\" + name
+      case .atan: return "\\arctan"
+      case .asin: return "\\arcsin"
+      case .acos: return "\\arccos"
+      case .sigmoid: return "\\sigma"
+      case .relu: return "\\operatorname{ReLU}"
+      case .softplus: return "\\operatorname{softplus}"
+      case .sign: return "\\operatorname{sign}"
+      case .abs, .sqrt, .step: return "\\operatorname{\(name)}"
+      }
+    }
+  }
+}

@@ -1,0 +1,56 @@
+/// The functions a formula may call: a closed set, so every pass switches over it exhaustively.
+///
+/// Each function's derivative lives in `Calculus/Function+Derivative.swift`, its numeric value in
+/// `Numeric/Function+Evaluation.swift` and its notation in `Render/Function+Notation.swift`;
+/// adding a case breaks the build in each of them until it is handled.
+public enum Function: String, CaseIterable, Hashable, Sendable {
+  case sin, cos, tan, exp, log, sqrt, tanh, sigmoid, softplus, relu, abs, atan, sinh, cosh
+  case asin, acos, max, min
+  /// The indicator 𝟙[u > 0]: 1 for u > 0, else 0 (so step(0) = 0).
+  case step
+  /// The sign of u: −1, 0 or 1.
+  case sign
+
+  /// How many arguments the function takes.
+  public var arity: Int {
+    switch self {
+    case .max, .min: 2
+    default: 1
+    }
+  }
+
+  /// The canonical ASCII name, as typed and as printed in plain output.
+  public var name: String { rawValue }
+
+  /// Looks a function up by a name as typed: canonical names plus `ln` and `σ`.
+  public init?(named name: String) {
+    switch name {
+    case "ln": self = .log
+    case "σ": self = .sigmoid
+    default: self.init(rawValue: name)
+    }
+  }
+
+  /// Every name the parser accepts, for help texts and suggestions.
+  public static var allNames: [String] {
+    allCases.map(\.name) + ["ln"]
+  }
+
+  /// Whether the function has a kink (a point where it is not differentiable), where a
+  /// convention chooses the derivative.
+  public var hasKink: Bool {
+    switch self {
+    case .relu, .abs, .max, .min, .step, .sign: true
+    default: false
+    }
+  }
+}
+
+extension Function {
+  /// The closest function name to `name`, if it is close enough to be a likely typo.
+  static func suggestion(for name: String) -> String? {
+    let lowered = name.lowercased()
+    if let exact = Function(named: lowered) { return exact.name }
+    return Suggestion.closest(to: lowered, among: allNames)
+  }
+}

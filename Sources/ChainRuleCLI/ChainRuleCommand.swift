@@ -1,0 +1,115 @@
+import ChainRule
+import Foundation
+
+/// The command-line tool as a function, so tests run it in process.
+public enum ChainRuleCommand {
+  /// The version printed by `--version`.
+  public static let version = "0.1.0"
+
+  /// Runs the tool on `arguments` (without the program name).
+  ///
+  /// Work runs on a thread with a large stack, so deep formulas are limited by the parser's
+  /// nesting limit and not by the caller's stack.
+  /// - Parameters:
+  ///   - arguments: The command-line arguments.
+  ///   - stdin: Reads all of standard input, or nil if it is not UTF-8.
+  ///   - isTerminal: Whether standard output is a terminal (chooses Unicode output).
+  /// - Returns: The text for stdout and stderr and the exit code.
+  public static func run(
+    arguments: [String], stdin: @escaping @Sendable () -> String? = { nil }, isTerminal: Bool = false
+  ) -> CommandResult {
+    let box = ResultBox()
+    let done = DispatchSemaphore(value: 0)
+    let thread = Thread {
+      box.result = execute(arguments: arguments, stdin: stdin, isTerminal: isTerminal)
+      done.signal()
+    }
+    thread.stackSize = 1 << 29
+    thread.start()
+    done.wait()
+    return box.result
+  }
+
+  private final class ResultBox: @unchecked Sendable {
+    var result = CommandResult()
+  }
+
+  static func execute(arguments: [String], stdin: () -> String?, isTerminal: Bool) -> CommandResult {
+    var rest = arguments
+    var command = "diff"
+    var defaultToy = false
+    if let first = rest.first, ["diff", "check", "help"].contains(first) {
+      command = first
+      rest.removeFirst()
+    } else if rest.isEmpty {
+      defaultToy = true
+    }
+    do throws(CommandError) {
+      switch command {
+      case "help":
+        return try help(rest)
+      default:
+        break
+      }
+      if rest == ["--version"] { return CommandResult(stdout: "chainrule \(version)\n") }
+      if !defaultToy && rest.contains("--help") || rest.contains("-h") {
+        return CommandResult(stdout: helpText(arguments.first == command ? command : nil))
+      }
+      if defaultToy {
+        return try runToyModel(stdin: stdin, isTerminal: isTerminal)
+      }
+      let options = try parse(rest, command: command)
+      switch command {
+      case "check": return try CheckCommand.run(options, stdin: stdin, isTerminal: isTerminal)
+      default: return try DiffCommand.run(options, stdin: stdin, isTerminal: isTerminal)
+      }
+    } catch {
+      switch error {
+      case .usage(let message, let command):
+        let helpHint = command.map { "chainrule \($0) --help" } ?? "chainrule --help"
+        return CommandResult(stderr: "error: \(message)\nsee '\(helpHint)'\n", exitCode: ExitCode.usage)
+      case .input(let text):
+        return CommandResult(stderr: text, exitCode: ExitCode.failure)
+      }
+    }
+  }
+
+  private static func parse(_ arguments: [String], command: String) throws(CommandError) -> Arguments {
+    var options: Arguments
+    switch command {
+    case "check": options = Arguments(valueOptions: CheckCommand.valueOptions, flagOptions: CheckCommand.flagOptions)
+    default: options = Arguments(valueOptions: DiffCommand.valueOptions, flagOptions: DiffCommand.flagOptions)
+    }
+    try options.parse(arguments, command: command)
+    return options
+  }
+
+  private static func helpText(_ command: String?) -> String {
+    switch command {
+    case "diff": HelpText.diff
+    case "check": HelpText.check
+    default: HelpText.main
+    }
+  }
+
+  private static func help(_ rest: [String]) throws(CommandError) -> CommandResult {
+    guard let topic = rest.first else { return CommandResult(stdout: HelpText.main) }
+    guard ["diff", "check"].contains(topic) else {
+      throw .usage("no help for '\(topic)'; subcommands: diff, check", command: nil)
+    }
+    return CommandResult(stdout: helpText(topic))
+  }
+
+  /// The README's first command: the toy model, differentiated and checked at the book's point.
+  private static func runToyModel(stdin: () -> String?, isTerminal: Bool) throws(CommandError) -> CommandResult {
+    var options = try parse(
+      [ToyModel.source, "--at", ToyModel.point, "--wrt", ToyModel.parameters.joined(separator: ",")],
+      command: "diff")
+    options.values["--format"] = isTerminal ? "unicode" : "plain"
+    let diff = try DiffCommand.run(options, stdin: stdin, isTerminal: isTerminal)
+    let check = try CheckCommand.run(options, stdin: stdin, isTerminal: isTerminal)
+    var out = "ChainRule: the toy model, differentiated symbolically (no formula given; see 'chainrule --help')\n\n"
+    out += diff.stdout + "\n" + check.stdout
+    return CommandResult(stdout: out, stderr: diff.stderr, exitCode: check.exitCode)
+  }
+}

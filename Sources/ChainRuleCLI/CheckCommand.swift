@@ -1,0 +1,90 @@
+import ChainRule
+
+/// `chainrule check`: symbolic derivatives against central differences, one row per variable.
+enum CheckCommand {
+  static let valueOptions: Set<String> = ["--wrt", "--at", "--format", "--file"]
+  static let flagOptions: Set<String> = []
+
+  static func run(_ arguments: Arguments, stdin: () -> String?, isTerminal: Bool) throws(CommandError)
+    -> CommandResult
+  {
+    let request = try GradientRequest(arguments, command: "check", stdin: stdin, isTerminal: isTerminal)
+    guard let point = request.point, let values = request.pointValues else {
+      throw .usage("check needs a point: add --at name=value,…", command: "check")
+    }
+    let formula = request.formula
+    let gradient = formula.gradient(withRespectTo: request.variables)
+    let (_, kinks) = try request.evaluate([formula.root] + gradient, at: values)
+    let rows: [GradientCheck.Row]
+    do {
+      rows = try GradientCheck(graph: formula.graph).check(
+        formula.root, derivatives: gradient, variables: request.variables, at: values)
+    } catch {
+      throw .input(request.describe(error))
+    }
+    let failed = rows.contains { $0.status == .disagrees }
+    let text = request.json ? json(rows) : table(rows, request: request, point: point)
+    let notes = request.kinkNotes(kinks).map { $0 + "\n" }.joined()
+    return CommandResult(stdout: text, stderr: notes, exitCode: failed ? ExitCode.failure : ExitCode.success)
+  }
+
+  static func verdict(_ status: GradientCheck.Status) -> String {
+    switch status {
+    case .agrees: "ok"
+    case .disagrees: "MISMATCH"
+    case .kink: "kink: not differentiable here (convention used)"
+    case .undefined(let why): "not checked: \(why)"
+    }
+  }
+
+  static func table(_ rows: [GradientCheck.Row], request: GradientRequest, point: [(String, Double)]) -> String {
+    let n = request.notation == .latex ? Notation.plain : request.notation
+    let result = request.formula.resultName
+    var out = "gradient check of \(n.name(result)) at \(ValueFormat.point(point, n))\n"
+    out += "symbolic: the derivative ChainRule printed; numeric: Richardson-extrapolated central differences\n\n"
+    let header = ["variable", "symbolic", "numeric", "abs error", "rel error", "tolerance", "verdict"]
+    var lines = [header]
+    for row in rows {
+      lines.append([
+        n.name(row.variable), ValueFormat.text(row.symbolic, n), ValueFormat.text(row.numeric, n),
+        ValueFormat.error(row.absoluteError), ValueFormat.error(row.relativeError),
+        ValueFormat.error(row.tolerance), verdict(row.status),
+      ])
+    }
+    out += TextTable.render(lines)
+    let failures = rows.filter { $0.status == .disagrees }.count
+    out += failures == 0
+      ? "\nall \(rows.count) derivatives agree with the numbers\n"
+      : "\n\(failures) of \(rows.count) derivatives disagree with the numbers\n"
+    return out
+  }
+
+  static func json(_ rows: [GradientCheck.Row]) -> String {
+    let entries: [JSONValue] = rows.map { row in
+      .object([
+        ("wrt", .string(row.variable)), ("symbolic", .number(row.symbolic)),
+        ("numeric", .number(row.numeric)), ("absoluteError", .number(row.absoluteError)),
+        ("relativeError", .number(row.relativeError)), ("tolerance", .number(row.tolerance)),
+        ("verdict", .string(verdict(row.status))),
+      ])
+    }
+    let passed = !rows.contains { $0.status == .disagrees }
+    return JSONValue.object([("passed", .bool(passed)), ("rows", .array(entries))]).serialized() + "\n"
+  }
+}
+
+/// Left-aligned text columns separated by three spaces.
+enum TextTable {
+  static func render(_ rows: [[String]]) -> String {
+    let columns = rows.map(\.count).max() ?? 0
+    var widths = [Int](repeating: 0, count: columns)
+    for row in rows {
+      for (i, cell) in row.enumerated() { widths[i] = max(widths[i], cell.count) }
+    }
+    return rows.map { row in
+      row.enumerated().map { i, cell in
+        i == row.count - 1 ? cell : cell + String(repeating: " ", count: widths[i] - cell.count)
+      }.joined(separator: "   ")
+    }.joined(separator: "\n") + "\n"
+  }
+}

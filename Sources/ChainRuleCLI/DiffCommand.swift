@@ -1,0 +1,132 @@
+import ChainRule
+
+/// `chainrule diff`: every partial derivative, simplified, with values at a point.
+enum DiffCommand {
+  static let valueOptions: Set<String> = ["--wrt", "--at", "--format", "--file"]
+  static let flagOptions: Set<String> = ["--full"]
+
+  static func run(
+    _ arguments: Arguments, stdin: () -> String?, isTerminal: Bool,
+    defaultVariables: ((Formula) -> [String])? = nil
+  ) throws(CommandError) -> CommandResult {
+    let request = try GradientRequest(
+      arguments, command: "diff", stdin: stdin, isTerminal: isTerminal,
+      defaultVariables: defaultVariables ?? { $0.variables })
+    let report = DerivativeReport(request, full: arguments.flags.contains("--full"))
+    var values: [NodeID: Double] = [:]
+    var kinks: [Evaluator.Kink] = []
+    if let point = request.pointValues {
+      (values, kinks) = try request.evaluate([report.closedForm] + report.rows.map(\.simplified), at: point)
+    }
+    let text = request.json ? report.json(values: values) : report.text(values: values)
+    let notes = request.kinkNotes(kinks).map { $0 + "\n" }.joined()
+    return CommandResult(stdout: text, stderr: notes)
+  }
+}
+
+/// The derivatives of a request, simplified where small enough to print.
+struct DerivativeReport {
+  struct Row {
+    var variable: String
+    /// The shared, unsimplified adjoint from the backward sweep.
+    var raw: NodeID
+    /// The canonical form (equal to `raw` when too large to simplify).
+    var simplified: NodeID
+    /// Whether the closed form is too large to print and was summarised.
+    var summarised: Bool
+    /// Operations of the closed form as printed, or the tree size of `raw` when summarised.
+    var operations: Int
+    var distinctNodes: Int
+  }
+
+  let request: GradientRequest
+  let closedForm: NodeID
+  let rows: [Row]
+
+  init(_ request: GradientRequest, full: Bool) {
+    self.request = request
+    let formula = request.formula
+    closedForm = formula.simplified(formula.root)
+    let gradient = formula.gradient(withRespectTo: request.variables)
+    var canonical = CanonicalForm(graph: formula.graph)
+    let printer = formula.printer(.plain)
+    rows = zip(request.variables, gradient).map { variable, raw in
+      let size = formula.graph.treeOperationCount(raw)
+      let distinct = formula.distinctNodeCount([raw])
+      if size > GradientRequest.printLimit * 4 && !full {
+        return Row(
+          variable: variable, raw: raw, simplified: raw, summarised: true, operations: size,
+          distinctNodes: distinct)
+      }
+      let simple = canonical.simplify(raw)
+      let operations = ExpressionPrinter.operationCount(ofPlain: printer.string(simple))
+      return Row(
+        variable: variable, raw: raw, simplified: simple,
+        summarised: operations > GradientRequest.printLimit && !full, operations: operations,
+        distinctNodes: distinct)
+    }
+  }
+
+  /// The plain, Unicode or LaTeX report.
+  func text(values: [NodeID: Double]) -> String {
+    let formula = request.formula
+    let notation = request.notation
+    let printer = formula.printer(notation)
+    let result = formula.resultName
+    var out = ""
+    if formula.program.definitions.count > 1 {
+      let local = ExpressionGraph()
+      for definition in formula.program.definitions {
+        let body = local.build(definition.body)
+        var canonical = CanonicalForm(graph: local)
+        let name = notation.name(definition.name ?? result)
+        out += "\(name) = \(ExpressionPrinter(graph: local, notation: notation).string(canonical.simplify(body)))\n"
+      }
+    } else {
+      out += "\(notation.name(result)) = \(printer.string(closedForm))\n"
+    }
+    if let point = request.point, let value = values[closedForm] {
+      out += "at \(ValueFormat.point(point, notation)):  \(notation.name(result)) = \(ValueFormat.text(value, notation))\n"
+    }
+    for row in rows {
+      out += "\n"
+      let lhs = notation.partial(of: result, withRespectTo: row.variable)
+      if row.summarised {
+        out += "\(lhs): the closed form has \(row.operations) operations (\(row.distinctNodes) distinct nodes when shared);\n"
+        out += String(repeating: " ", count: lhs.count) + "  not printed: add --full to print it, or run 'chainrule trace' to see it computed step by step\n"
+      } else {
+        out += "\(lhs) = \(printer.string(row.simplified))\n"
+      }
+      if let value = values[row.simplified] {
+        out += String(repeating: " ", count: lhs.count) + " = \(ValueFormat.text(value, notation))\n"
+      }
+    }
+    return out
+  }
+
+  /// The JSON report: input, expression, variables, value, derivatives.
+  func json(values: [NodeID: Double]) -> String {
+    let formula = request.formula
+    let plain = formula.printer(.plain)
+    let latex = formula.printer(.latex)
+    var object: [(String, JSONValue)] = [
+      ("input", .string(request.input.source)),
+      ("expression", .string(plain.string(closedForm))),
+      ("variables", .array(formula.variables.map { .string($0) })),
+    ]
+    if request.point != nil { object.append(("value", .number(values[closedForm]))) }
+    object.append(
+      ("derivatives",
+        .array(rows.map { row in
+          var entry: [(String, JSONValue)] = [("wrt", .string(row.variable))]
+          entry.append(("expression", row.summarised ? .null : .string(plain.string(row.simplified))))
+          entry.append(("latex", row.summarised ? .null : .string(latex.string(row.simplified))))
+          if request.point != nil { entry.append(("value", .number(values[row.simplified]))) }
+          entry.append(("operations", .integer(row.operations)))
+          entry.append(("distinctNodes", .integer(row.distinctNodes)))
+          if row.summarised { entry.append(("summarised", .bool(true))) }
+          return .object(entry)
+        })))
+    return JSONValue.object(object).serialized() + "\n"
+  }
+}

@@ -1,0 +1,55 @@
+import ChainRule
+import Foundation
+
+/// Where a command's formula comes from, and how its problems are reported.
+struct FormulaInput {
+  /// The formula's text.
+  var source: String
+  /// The name used in diagnostics: `input`, a file path, or `stdin`.
+  var name: String
+
+  /// The formula from the positional argument, `--file PATH`, or `--file -` (standard input).
+  static func read(
+    _ arguments: Arguments, command: String, stdin: () -> String?
+  ) throws(CommandError) -> FormulaInput {
+    let file = arguments.values["--file"]
+    if arguments.positionals.count > 1 {
+      throw .usage(
+        "expected one formula, found \(arguments.positionals.count) arguments (quote the formula)",
+        command: command)
+    }
+    if let file {
+      guard arguments.positionals.isEmpty else {
+        throw .usage("give the formula either as an argument or with --file, not both", command: command)
+      }
+      if file == "-" {
+        guard let text = stdin() else { throw .input("error: could not read standard input as UTF-8\n") }
+        return FormulaInput(source: text, name: "stdin")
+      }
+      guard let data = FileManager.default.contents(atPath: file) else {
+        throw .input("error: cannot read file '\(file)'\n")
+      }
+      guard let text = String(data: data, encoding: .utf8) else {
+        throw .input("error: '\(file)' is not valid UTF-8 text\n")
+      }
+      return FormulaInput(source: text, name: file)
+    }
+    guard let formula = arguments.positionals.first else {
+      throw .usage("missing formula: give one as an argument or with --file", command: command)
+    }
+    if formula == "-" {
+      guard let text = stdin() else { throw .input("error: could not read standard input as UTF-8\n") }
+      return FormulaInput(source: text, name: "stdin")
+    }
+    return FormulaInput(source: formula, name: "input")
+  }
+
+  /// Parses the formula, rendering any diagnostic with its caret.
+  func parse() throws(CommandError) -> Formula {
+    do {
+      return try Formula(parsing: source)
+    } catch {
+      throw .input(DiagnosticRenderer(sourceName: name).render(error, in: source))
+    }
+  }
+}

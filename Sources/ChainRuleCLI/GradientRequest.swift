@@ -1,0 +1,108 @@
+import ChainRule
+
+/// What diff, check and trace share: the formula, the variables to differentiate by, the point.
+struct GradientRequest {
+  var input: FormulaInput
+  var formula: Formula
+  /// Canonical names to differentiate by, in the order asked.
+  var variables: [String]
+  /// The point, in the order given, if `--at` was given.
+  var point: [(String, Double)]?
+  var notation: Notation
+  var json: Bool
+
+  /// Closed forms larger than this are summarised unless `--full` is given.
+  static let printLimit = 10_000
+
+  var pointValues: [String: Double]? {
+    point.map { Dictionary($0, uniquingKeysWith: { a, _ in a }) }
+  }
+
+  init(
+    _ arguments: Arguments, command: String, stdin: () -> String?, isTerminal: Bool,
+    defaultVariables: (Formula) -> [String] = { $0.variables }
+  ) throws(CommandError) {
+    input = try FormulaInput.read(arguments, command: command, stdin: stdin)
+    formula = try input.parse()
+    variables = try arguments.values["--wrt"].map { (text) throws(CommandError) in
+      try OptionValues.names(text, option: "--wrt", command: command)
+    } ?? defaultVariables(formula)
+    point = try arguments.values["--at"].map { (text) throws(CommandError) in
+      try OptionValues.point(text, command: command)
+    }
+    let format = arguments.values["--format"] ?? (isTerminal ? "unicode" : "plain")
+    switch format {
+    case "json":
+      json = true
+      notation = .plain
+    default:
+      guard let chosen = Notation(rawValue: format) else {
+        throw .usage("--format must be plain, unicode, latex or json; found '\(format)'", command: command)
+      }
+      json = false
+      notation = chosen
+    }
+    if let values = pointValues {
+      let missing = formula.variables.filter { values[$0] == nil }
+      if !missing.isEmpty {
+        let list = missing.map { "\($0)=…" }.joined(separator: ",")
+        throw .usage("--at gives no value for \(missing.joined(separator: ", ")); add \(list)", command: command)
+      }
+    }
+  }
+
+  /// Evaluates `ids` at the point, reporting a domain error with the failing subexpression.
+  func evaluate(_ ids: [NodeID], at values: [String: Double]) throws(CommandError) -> (
+    values: [NodeID: Double], kinks: [Evaluator.Kink]
+  ) {
+    do {
+      return try Evaluator(graph: formula.graph).values(of: ids, at: values)
+    } catch {
+      throw .input(describe(error))
+    }
+  }
+
+  /// A learner-readable message for an evaluation error.
+  func describe(_ error: EvaluationError) -> String {
+    let printer = formula.printer(notation == .latex ? .plain : notation)
+    switch error {
+    case .unboundSymbol(let name):
+      return "error: no value for '\(name)'; add \(name)=… to --at\n"
+    case .domain(let domain, let node):
+      let text = printer.string(node)
+      let shown = text.count > 120 ? String(text.prefix(117)) + "…" : text
+      switch domain {
+      case .outsideDomain(let function, let argument, let domainText):
+        return "error: \(shown) is undefined: \(function) needs \(domainText), but its argument is \(ValueFormat.text(argument, notation))\n"
+      case .divisionByZero:
+        return "error: division by zero in \(shown)\n"
+      case .negativeBaseFractionalPower(let base, let exponent):
+        return "error: \(shown) is undefined: a negative base (\(ValueFormat.text(base, notation))) to a fractional power (\(ValueFormat.text(exponent, notation)))\n"
+      case .overflow:
+        return "error: \(shown) overflows: its value is too large for a 64-bit float\n"
+      }
+    }
+  }
+
+  /// Notes on conventions used at kinks met at the point.
+  func kinkNotes(_ kinks: [Evaluator.Kink]) -> [String] {
+    let printer = formula.printer(notation == .latex ? .plain : notation)
+    var notes: [String] = []
+    for kink in kinks {
+      let at = printer.string(kink.node)
+      let convention: String
+      switch kink.function {
+      case .relu: convention = "relu′(0) = 0, as PyTorch"
+      case .abs: convention = "abs′(0) = 0"
+      case .step: convention = "step(0) = 0 and step′ = 0"
+      case .sign: convention = "sign(0) = 0 and sign′ = 0"
+      case .max: convention = "max picks its first argument on a tie"
+      case .min: convention = "min picks its first argument on a tie"
+      default: continue
+      }
+      let note = "note: \(at) is at a kink; the derivative uses the convention \(convention)"
+      if !notes.contains(note) { notes.append(note) }
+    }
+    return notes
+  }
+}

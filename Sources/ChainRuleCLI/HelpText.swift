@@ -1,0 +1,73 @@
+/// Help texts in swift-argument-parser's shape: OVERVIEW, USAGE, ARGUMENTS, OPTIONS, SUBCOMMANDS.
+enum HelpText {
+  static let main = """
+    OVERVIEW: Differentiate formulas symbolically and watch backpropagation work.
+
+    With no arguments, ChainRule differentiates the textbook's toy model
+      f[x, φ] = β₃ + ω₃·cos[β₂ + ω₂·exp(β₁ + ω₁·sin[β₀ + ω₀·x])],  ℓ = (f − y)²
+    at the book's point and checks every derivative against numbers.
+
+    USAGE: chainrule [<subcommand>] [<formula>] [<options>]
+
+    SUBCOMMANDS:
+      diff                    Print every partial derivative, simplified (default when a formula is given).
+      check                   Compare the symbolic derivatives with central differences.
+      help <subcommand>       Show help for a subcommand.
+
+    OPTIONS:
+      -h, --help              Show help information.
+      --version               Show the version.
+
+    See 'chainrule help <subcommand>' for detailed help.
+
+    """
+
+  static let diff = """
+    OVERVIEW: Print every partial derivative of a formula, simplified.
+
+    USAGE: chainrule diff <formula> [--wrt <names>] [--at <point>] [--format <format>] [--full]
+           chainrule diff --file <path> [<options>]
+
+    ARGUMENTS:
+      <formula>               A formula, e.g. 'sin(x)^2*y', or lines 'name = formula' separated
+                              by newlines or ';' (the last line is the result).
+
+    OPTIONS:
+      --wrt <names>           Differentiate with respect to these, e.g. beta0,omega0
+                              (default: every variable, in order of first appearance).
+      --at <point>            Evaluate at name=value pairs, e.g. x=1.5,y=-2.
+      --format <format>       plain, unicode, latex or json
+                              (default: unicode on a terminal, plain otherwise).
+      -f, --file <path>       Read the formula from a file ('-' for standard input).
+      --full                  Print closed forms of any size (larger than 10000 operations
+                              are otherwise summarised).
+      -h, --help              Show help information.
+
+    EXAMPLES:
+      chainrule diff 'sin(x)^2*y' --at x=1,y=2
+      chainrule diff 'f = w*x + b; l = (f - y)^2' --wrt w,b --format json
+
+    """
+
+  static let check = """
+    OVERVIEW: Check symbolic derivatives against central finite differences.
+
+    USAGE: chainrule check <formula> --at <point> [--wrt <names>] [--format <format>]
+
+    ARGUMENTS:
+      <formula>               A formula or definitions, as for 'diff'.
+
+    OPTIONS:
+      --at <point>            The point, e.g. x=1.5,y=-2 (required).
+      --wrt <names>           The variables to check (default: all).
+      --format <format>       plain, unicode or json.
+      -f, --file <path>       Read the formula from a file ('-' for standard input).
+      -h, --help              Show help information.
+
+    The numeric derivative is Richardson-extrapolated from central differences with steps h and
+    h/2 (h = ε^(1/3)·max(1, |x|)); the tolerance is estimated from the same differences. Exits 1
+    if any derivative disagrees. At a kink (relu, abs, max … switching branch within the step)
+    the row says so instead of failing.
+
+    """
+}
