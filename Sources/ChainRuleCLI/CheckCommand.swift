@@ -51,7 +51,7 @@ enum CheckCommand {
         ValueFormat.error(row.tolerance), verdict(row.status),
       ])
     }
-    out += TextTable.render(lines)
+    out += TableLayout.render(lines)
     let failures = rows.filter { $0.status == .disagrees }.count
     out += failures == 0
       ? "\nall \(rows.count) derivatives agree with the numbers\n"
@@ -73,18 +73,3 @@ enum CheckCommand {
   }
 }
 
-/// Left-aligned text columns separated by three spaces.
-enum TextTable {
-  static func render(_ rows: [[String]]) -> String {
-    let columns = rows.map(\.count).max() ?? 0
-    var widths = [Int](repeating: 0, count: columns)
-    for row in rows {
-      for (i, cell) in row.enumerated() { widths[i] = max(widths[i], cell.count) }
-    }
-    return rows.map { row in
-      row.enumerated().map { i, cell in
-        i == row.count - 1 ? cell : cell + String(repeating: " ", count: widths[i] - cell.count)
-      }.joined(separator: "   ")
-    }.joined(separator: "\n") + "\n"
-  }
-}

@@ -64,7 +64,11 @@ struct GradientRequest {
 
   /// A learner-readable message for an evaluation error.
   func describe(_ error: EvaluationError) -> String {
-    let printer = formula.printer(notation == .latex ? .plain : notation)
+    describe(error, printer: formula.printer(notation == .latex ? .plain : notation))
+  }
+
+  /// A learner-readable message for an evaluation error, printing nodes with `printer`.
+  func describe(_ error: EvaluationError, printer: ExpressionPrinter) -> String {
     switch error {
     case .unboundSymbol(let name):
       return "error: no value for '\(name)'; add \(name)=… to --at\n"

@@ -12,6 +12,7 @@ enum HelpText {
     SUBCOMMANDS:
       diff                    Print every partial derivative, simplified (default when a formula is given).
       check                   Compare the symbolic derivatives with central differences.
+      trace                   Show the forward pass and backward passes beside the closed forms.
       help <subcommand>       Show help for a subcommand.
 
     OPTIONS:
@@ -68,6 +69,33 @@ enum HelpText {
     h/2 (h = ε^(1/3)·max(1, |x|)); the tolerance is estimated from the same differences. Exits 1
     if any derivative disagrees. At a kink (relu, abs, max … switching branch within the step)
     the row says so instead of failing.
+
+    """
+
+  static let trace = """
+    OVERVIEW: Show backpropagation step by step beside the expanded closed-form derivatives.
+
+    USAGE: chainrule trace <formula> --at <point> [--wrt <names>] [--data <names>]
+                           [--steps textbook|primitive] [--update <rate>] [--format <format>]
+
+    ARGUMENTS:
+      <formula>               A formula or definitions, as for 'diff'. Definitions name their
+                              own steps.
+
+    OPTIONS:
+      --at <point>            A value for every variable, e.g. x=2.3,y=2 (required).
+      --wrt <names>           The parameters (default: every variable except the data names).
+      --data <names>          The data names, e.g. x,y (default: x, y, t, i with any subscript).
+      --steps <cut>           textbook (default): each function application is a step and the
+                              arithmetic around it one step; primitive: one step per operation.
+      --update <rate>         Append one gradient-descent step θ ← θ − rate·∂ℓ/∂θ.
+      --format <format>       plain, unicode or json.
+      -f, --file <path>       Read the formula from a file ('-' for standard input).
+      -h, --help              Show help information.
+
+    The forward pass stores every step's value; backward pass #1 computes ∂ℓ/∂(each step)
+    from last to first, reusing those values; backward pass #2 reads off every parameter's
+    derivative. The closed forms beside them show how much work the reuse saves.
 
     """
 }

@@ -34,7 +34,14 @@ public struct ExpressionPrinter {
     return format(id, &memo).0
   }
 
-  private var times: String {
+  /// The text of `id` as a factor of a product: sums get parentheses.
+  public func factorString(_ id: NodeID) -> String {
+    var memo: [NodeID: (String, Int)] = [:]
+    return operand(id, above: Precedence.sum, &memo)
+  }
+
+  /// The multiplication sign of this notation: `*`, `·` or `\cdot`.
+  public var times: String {
     switch notation {
     case .plain: "*"
     case .unicode: "·"
