@@ -113,6 +113,8 @@ public enum ChainRuleCommand {
     let check = try CheckCommand.run(options, stdin: stdin, isTerminal: isTerminal)
     var out = "ChainRule: the toy model, differentiated symbolically (no formula given; see 'chainrule --help')\n\n"
     out += diff.stdout + "\n" + check.stdout
+    out += "\nNext, watch backpropagation reach the same numbers with one forward and one backward pass:\n"
+    out += "  chainrule trace -f Examples/toy-model.chain --at \(ToyModel.point)\n"
     return CommandResult(stdout: out, stderr: diff.stderr, exitCode: check.exitCode)
   }
 }

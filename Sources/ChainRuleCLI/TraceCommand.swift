@@ -23,7 +23,9 @@ enum TraceCommand {
         let data = dataNames ?? Trace.defaultDataNames(among: formula.variables)
         let cut = ForwardProgram(formula: formula, dataNames: data, granularity: granularity)
         program = cut
-        return cut.parameters(excluding: data)
+        let parameters = cut.parameters(excluding: data)
+        // A formula of data names only (e.g. `sin(x·y)`): differentiate by all of them.
+        return parameters.isEmpty ? cut.parameters(excluding: []) : parameters
       })
     guard let point = request.pointValues else {
       throw .usage("trace needs a point: add --at name=value,… (a value for every variable)", command: "trace")

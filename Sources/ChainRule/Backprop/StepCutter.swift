@@ -61,7 +61,7 @@ struct StepCutter {
       result = newStep(graph.power(atoms[0], atoms[1]), kind: .function, consuming: atoms)
     default:
       let rebuilt = rebuild(id)
-      result = granularity == .primitive ? atom(rebuilt) : rebuilt
+      result = granularity == .primitive && !isNegation(rebuilt) ? atom(rebuilt) : rebuilt
     }
     memo[id] = result
     return result
@@ -101,6 +101,14 @@ struct StepCutter {
     let data = zip(terms, isData).filter { $0.1 }.map(\.0)
     guard !data.isEmpty, model.count > 1 else { return graph.sum(terms) }
     return graph.sum([atom(graph.sum(model))] + data)
+  }
+
+  /// `−u` stays inside the subtraction it belongs to, even in the primitive cut.
+  private func isNegation(_ id: NodeID) -> Bool {
+    if case .product(let factors) = graph[id], factors.count == 2, graph.numberValue(factors[0]) == -1 {
+      return true
+    }
+    return false
   }
 
   /// A number or symbol as it is; anything else becomes an arithmetic step.

@@ -1,0 +1,339 @@
+import ChainRule
+import ChainRuleCLI
+import Testing
+
+/// One malformed formula and where its diagnostic must point.
+struct Malformed: Sendable, CustomTestStringConvertible {
+  var label: String
+  var input: String
+  /// Line and column (characters, from 1) printed after `-->`, where the caret must be; a nil
+  /// column is only checked against the caret.
+  var line: Int
+  var column: Int?
+  /// The start of the message after `error: `.
+  var message: String
+
+  var testDescription: String { label }
+
+  init(_ label: String, _ input: String, at line: Int, _ column: Int?, _ message: String) {
+    self.label = label
+    self.input = input
+    self.line = line
+    self.column = column
+    self.message = message
+  }
+}
+
+extension Malformed {
+  static let deep = Parser.maximumDepth
+
+  /// Every way a formula can be wrong that the CLI must report with a caret and exit 1.
+  static let all: [Malformed] = [
+    // Brackets.
+    Malformed("unclosed paren", "(x + 1", at: 1, 1, "'(' is never closed"),
+    Malformed("unmatched closing paren", "x + 1)", at: 1, 6, "')' has no matching opening bracket"),
+    Malformed("paren closed by bracket", "(x]", at: 1, 3, "expected ')' to close the bracket, found ']'"),
+    Malformed("bracket closed by paren", "[x)", at: 1, 3, "expected ']' to close the bracket, found ')'"),
+    Malformed("unclosed brace", "{x", at: 1, 1, "'{' is never closed"),
+    Malformed("unclosed call", "exp(x", at: 1, 4, "'(' is never closed"),
+    Malformed("call closed by wrong bracket", "sin[x)", at: 1, 6, "expected ']' to close the bracket, found ')'"),
+    Malformed("close before open", ")(", at: 1, 1, "expected a number, a name or '(', found ')'"),
+    Malformed("empty brackets", "()", at: 1, 2, "expected a number, a name or '(', found ')'"),
+    Malformed("open bracket at end", "x + (", at: 1, 6, "expected a number, a name or '(', found end of input"),
+    // Dangling and doubled operators.
+    Malformed("trailing plus", "x +", at: 1, 4, "expected a number, a name or '(', found end of input"),
+    Malformed("leading star", "* x", at: 1, 1, "expected a number, a name or '(', found '*'"),
+    Malformed("trailing caret", "x ^", at: 1, 4, "expected a number, a name or '(', found end of input"),
+    Malformed("trailing double star", "x ** ", at: 1, 6, "expected a number, a name or '(', found end of input"),
+    Malformed("doubled caret", "x^^2", at: 1, 3, "expected a number, a name or '(', found '^'"),
+    Malformed("star then slash", "2 * / 3", at: 1, 5, "expected a number, a name or '(', found '/'"),
+    Malformed("double equals", "x == y", at: 1, 4, "expected a number, a name or '(', found '='"),
+    Malformed("comma outside a call", "x,y", at: 1, 2, "expected an operator or the end of the line, found ','"),
+    // No formula at all.
+    Malformed("empty input", "", at: 1, 1, "the input holds no formula"),
+    Malformed("only spaces", "   ", at: 1, 1, "the input holds no formula"),
+    Malformed("only a comment", "# only a comment", at: 1, 1, "the input holds no formula"),
+    Malformed("only line breaks", "\n\n", at: 1, 1, "the input holds no formula"),
+    // Functions.
+    Malformed("misspelt sin", "sinn(x)", at: 1, 1, "unknown function 'sinn'"),
+    Malformed("misspelt tanh", "tnh(x)", at: 1, 1, "unknown function 'tnh'"),
+    Malformed("capitalised Sin", "Sin(x)", at: 1, 1, "unknown function 'Sin'"),
+    Malformed("unknown function after Greek", "β₀ + sinn(ω₀)", at: 1, 6, "unknown function 'sinn'"),
+    Malformed("unknown name foo", "foo(x)", at: 1, 4, "missing operator before '('"),
+    Malformed("max with one argument", "max(x)", at: 1, 1, "'max' takes 2 arguments, found 1"),
+    Malformed("sin with two arguments", "sin(x, y)", at: 1, 1, "'sin' takes 1 argument, found 2"),
+    Malformed("sin with none", "sin()", at: 1, 1, "'sin' takes 1 argument, found 0"),
+    Malformed("trailing comma in call", "sin(x,)", at: 1, 7, "expected a number, a name or '(', found ')'"),
+    Malformed("sin without brackets", "sin x", at: 1, 1, "function 'sin' needs its argument in brackets"),
+    Malformed("relu without brackets", "relu x", at: 1, 1, "function 'relu' needs its argument in brackets"),
+    // Juxtaposition.
+    Malformed("two names", "x y", at: 1, 3, "missing operator before 'y'"),
+    Malformed("two numbers", "2 3", at: 1, 3, "missing operator before '3'"),
+    Malformed("two Greek names", "β₀ ω₁ x", at: 1, 4, "missing operator before 'ω₁'"),
+    Malformed("implicit product then name", "2x y", at: 1, 4, "missing operator before 'y'"),
+    Malformed("two decimal points", "1.2.3", at: 1, 4, "missing operator before '.3'"),
+    Malformed("tab before juxtaposition", "\tx y", at: 1, 4, "missing operator before 'y'"),
+    // Characters the lexer does not know.
+    Malformed("inverted question mark", "x ¿ y", at: 1, 3, "unexpected character '¿' (U+00BF)"),
+    Malformed("bell character", "x \u{7} y", at: 1, 3, "unexpected character (control character U+0007)"),
+    Malformed("NUL character", "x\u{0}y", at: 1, 2, "unexpected character (control character U+0000)"),
+    Malformed("zero-width space", "x\u{200B}y", at: 1, 2, "unexpected character (invisible character U+200B)"),
+    Malformed("at sign", "x @ y", at: 1, 3, "unexpected character '@' (U+0040)"),
+    Malformed("factorial", "x!", at: 1, 2, "unexpected character '!' (U+0021)"),
+    Malformed("lone dot", ".", at: 1, 1, "unexpected character '.' (U+002E)"),
+    Malformed("accented letter", "é + x", at: 1, 1, "unexpected character 'é' (U+00E9)"),
+    Malformed("emoji", "x + 👍🏽 + y", at: 1, 5, "unexpected character '👍' (U+1F44D)"),
+    // Numbers.
+    Malformed("1e999", "1e999", at: 1, 1, "the number 1e999 is too large for a 64-bit float"),
+    Malformed("2e400 after a sum", "x + 2e400", at: 1, 5, "the number 2e400 is too large for a 64-bit float"),
+    // Definitions.
+    Malformed("redefinition", "a = 1; a = 2; a", at: 1, 8, "'a' is defined twice"),
+    Malformed("self reference", "a = a + 1; a", at: 1, 1, "'a' is used in its own definition"),
+    Malformed("bare formula not last", "x; y", at: 1, 1, "expected a definition 'name = …'"),
+    Malformed("lone equals", "=", at: 1, 1, "expected a number, a name or '(', found '='"),
+    Malformed("definition without body", "a = ", at: 1, 5, "expected a number, a name or '(', found end of input"),
+    Malformed("empty body before semicolon", "a = 1; b = ; b", at: 1, 12, "expected a number, a name or '(', found end of line"),
+    Malformed("function name defined", "sin = 1; sin", at: 1, 1, "expected a name that is not a function, found 'sin'"),
+    // Several lines.
+    Malformed("operator at end of line", "f = x +\ny", at: 1, 8, "expected a number, a name or '(', found end of line"),
+    Malformed("unclosed on line 2", "f = x\n(y", at: 2, 1, "'(' is never closed"),
+    Malformed("juxtaposition on line 2", "a = 1\nb = 2 3\nb", at: 2, 7, "missing operator before '3'"),
+    // Nesting beyond the parser's limit: a diagnostic, not a stack overflow.
+    Malformed(
+      "5000 nested parens", String(repeating: "(", count: 5000) + "x" + String(repeating: ")", count: 5000),
+      at: 1, deep + 1, "brackets and calls are nested more than \(deep) deep"),
+    Malformed(
+      "5000 nested sin calls", String(repeating: "sin(", count: 5000) + "x" + String(repeating: ")", count: 5000),
+      at: 1, nil, "brackets and calls are nested more than \(deep) deep"),
+    Malformed(
+      "5000 nested brackets", String(repeating: "[", count: 5000) + "x" + String(repeating: "]", count: 5000),
+      at: 1, deep + 1, "brackets and calls are nested more than \(deep) deep"),
+  ]
+}
+
+@Suite("Malformed formulas: exit 1, 'error:', location, source line, caret")
+struct MalformedInputTests {
+  @Test(arguments: Malformed.all)
+  func reportsWithCaret(_ case_: Malformed) throws {
+    let result = chainrule("diff", "--", case_.input)
+    #expect(result.exitCode == 1)
+    #expect(result.stdout.isEmpty)
+    #expect(result.stderr.hasPrefix("error: "))
+    #expect(result.stderr.contains(" --> input:\(case_.line):"))
+    #expect(result.stderr.hasSuffix("\n"))
+    let diagnostic = try #require(RenderedDiagnostic(result.stderr), "\(result.stderr.prefix(300))")
+    #expect(diagnostic.message.hasPrefix(case_.message), "\(diagnostic.message)")
+    #expect(diagnostic.sourceName == "input")
+    #expect(diagnostic.line == case_.line)
+    if let column = case_.column { #expect(diagnostic.column == column) }
+    // The source line is drawn with control characters as spaces, so the caret stays aligned.
+    let lines = case_.input.split(separator: "\n", omittingEmptySubsequences: false)
+    let expectedLine = String(
+      lines[case_.line - 1].map { ch in
+        ch.unicodeScalars.contains { $0.properties.generalCategory == .control } ? " " : ch
+      })
+    #expect(diagnostic.sourceLine == expectedLine)
+    #expect(diagnostic.caretColumn == diagnostic.column)
+    #expect(diagnostic.caretWidth >= 1)
+  }
+
+  @Test("the table covers at least 45 inputs")
+  func tableSize() {
+    #expect(Malformed.all.count >= 45)
+  }
+
+  @Test("a formula given without '--' gets the same diagnostic")
+  func withoutDoubleDash() {
+    let result = chainrule("diff", "(x + 1")
+    #expect(result.exitCode == 1)
+    #expect(result.stderr.hasPrefix("error: '(' is never closed\n"))
+  }
+
+  @Test("the formula is also the default subcommand's argument")
+  func defaultSubcommand() {
+    let result = chainrule("x +")
+    #expect(result.exitCode == 1)
+    #expect(result.stderr.hasPrefix("error: expected a number, a name or '(', found end of input\n"))
+  }
+
+  @Test("nesting just under the limit parses")
+  func nestingUnderLimit() {
+    let n = Parser.maximumDepth - 1
+    let result = chainrule("diff", String(repeating: "(", count: n) + "x" + String(repeating: ")", count: n))
+    #expect(result.exitCode == 0, "\(result.stderr.prefix(200))")
+    #expect(result.stdout.contains("dl/dx = 1"))
+  }
+
+  @Test("a deeply nested formula's diagnostic also comes from `check`")
+  func deepInCheck() {
+    let formula = String(repeating: "(", count: 5000) + "x" + String(repeating: ")", count: 5000)
+    let result = chainrule("check", formula, "--at", "x=1")
+    #expect(result.exitCode == 1)
+    #expect(result.stderr.hasPrefix("error: brackets and calls are nested more than"))
+  }
+}
+
+/// Whole diagnostics, caret and hint included: the wording a learner sees.
+@Suite("Diagnostics asserted whole")
+struct WholeDiagnosticTests {
+  struct Golden: Sendable, CustomTestStringConvertible {
+    var input: String
+    var expected: String
+    var testDescription: String { input.debugDescription }
+  }
+
+  static let goldens: [Golden] = [
+    Golden(
+      input: "sinn(x)",
+      expected: """
+        error: unknown function 'sinn'
+         --> input:1:1
+        1 | sinn(x)
+          | ^^^^ did you mean 'sin'?
+
+        """),
+    Golden(
+      input: "β₀ + sinn(ω₀)",
+      expected: """
+        error: unknown function 'sinn'
+         --> input:1:6
+        1 | β₀ + sinn(ω₀)
+          |      ^^^^ did you mean 'sin'?
+
+        """),
+    Golden(
+      input: "(x + 1",
+      expected: """
+        error: '(' is never closed
+         --> input:1:1
+        1 | (x + 1
+          | ^ add the closing bracket
+
+        """),
+    Golden(
+      input: "x + 1)",
+      expected: """
+        error: ')' has no matching opening bracket
+         --> input:1:6
+        1 | x + 1)
+          |      ^ remove it, or add the opening bracket
+
+        """),
+    Golden(
+      input: "(x]",
+      expected: """
+        error: expected ')' to close the bracket, found ']'
+         --> input:1:3
+        1 | (x]
+          |   ^
+
+        """),
+    Golden(
+      input: "x y",
+      expected: """
+        error: missing operator before 'y'
+         --> input:1:3
+        1 | x y
+          |   ^ write '*' to multiply
+
+        """),
+    Golden(
+      input: "β₀ ω₁ x",
+      expected: """
+        error: missing operator before 'ω₁'
+         --> input:1:4
+        1 | β₀ ω₁ x
+          |    ^^ write '*' to multiply
+
+        """),
+    Golden(
+      input: "max(x)",
+      expected: """
+        error: 'max' takes 2 arguments, found 1
+         --> input:1:1
+        1 | max(x)
+          | ^^^^^^
+
+        """),
+    Golden(
+      input: "sin x",
+      expected: """
+        error: function 'sin' needs its argument in brackets
+         --> input:1:1
+        1 | sin x
+          | ^^^ write 'sin(…)' or 'sin[…]'
+
+        """),
+    Golden(
+      input: "x \u{7} y",
+      expected: """
+        error: unexpected character (control character U+0007)
+         --> input:1:3
+        1 | x   y
+          |   ^ remove the control character
+
+        """),
+    Golden(
+      input: "1e999",
+      expected: """
+        error: the number 1e999 is too large for a 64-bit float
+         --> input:1:1
+        1 | 1e999
+          | ^^^^^
+
+        """),
+    Golden(
+      input: "a = 1; a = 2; a",
+      expected: """
+        error: 'a' is defined twice
+         --> input:1:8
+        1 | a = 1; a = 2; a
+          |        ^ give the second definition a new name
+
+        """),
+    Golden(
+      input: "x ^",
+      expected: """
+        error: expected a number, a name or '(', found end of input
+         --> input:1:4
+        1 | x ^
+          |    ^
+
+        """),
+    Golden(
+      input: "# only a comment",
+      expected: """
+        error: the input holds no formula
+         --> input:1:1
+        1 | # only a comment
+          | ^^^^^^^^^^^^^^^^ type a formula such as 'sin(x)^2', or definitions 'f = …' one per line
+
+        """),
+    Golden(
+      input: "f = x\n(y",
+      expected: """
+        error: '(' is never closed
+         --> input:2:1
+        2 | (y
+          | ^ add the closing bracket
+
+        """),
+    Golden(
+      input: "x; y",
+      expected: """
+        error: expected a definition 'name = …' (only the last line may be a bare formula), found a formula
+         --> input:1:1
+        1 | x; y
+          | ^
+
+        """),
+  ]
+
+  @Test(arguments: goldens)
+  func whole(_ golden: Golden) {
+    let result = chainrule("diff", "--", golden.input)
+    #expect(result.exitCode == 1)
+    #expect(result.stdout == "")
+    #expect(result.stderr == golden.expected)
+  }
+}

@@ -1,0 +1,220 @@
+import Foundation
+import Testing
+
+@testable import ChainRule
+
+/// The grammar, formula by formula, through the real parser.
+@Suite struct ParserTests {
+  @Test(arguments: [
+    ("2", 2.0),
+    ("2.5", 2.5),
+    (".5", 0.5),
+    ("1e-3", 0.001),
+    ("6.02E23", 6.02e23),
+    ("1E+2", 100),
+    ("2^3^2", 512),
+    ("2**3**2", 512),
+    ("(2^3)^2", 64),
+    ("-2^2", -4),
+    ("2^-1", 0.5),
+    ("2 - 3 - 4", -5),
+    ("12/3/2", 2),
+    ("1 + 2*3", 7),
+    ("−3 + 1", -2),
+    ("2·3⋅4×5", 120),
+    ("ln(1)", 0),
+  ])
+  func constants(source: String, expected: Double) throws {
+    let formula = try Formula(parsing: source)
+    #expect(formula.variables.isEmpty)
+    #expect(try formula.value(formula.root, at: [:]) == expected)
+  }
+
+  @Test(arguments: [
+    ("-x^2", -9.0),
+    ("(-x)^2", 9),
+    ("2x", 6),
+    ("2(x+1)", 8),
+    ("2x^2", 18),
+    ("2 x", 6),
+    (".5x", 1.5),
+    ("x^-1", 1.0 / 3),
+    ("-x - -x", 0),
+    ("x**2", 9),
+    ("x·x", 9),
+    ("x − 1", 2),
+    ("[x + 1]*2", 8),
+    ("{x + 1}^2", 16),
+    ("sin[x]", sin(3.0)),
+    ("ln(x)", log(3.0)),
+    ("σ(x)", 1 / (1 + exp(-3.0))),
+    ("sigma(x)", 1 / (1 + exp(-3.0))),
+    ("max(x, 2*x)", 6),
+    ("min(x, 2*x)", 3),
+  ])
+  func valuesAtThree(source: String, expected: Double) throws {
+    let formula = try Formula(parsing: source)
+    let value = try formula.value(formula.root, at: ["x": 3])
+    #expect(isClose(value, expected, relative: 1e-15), "\(source) at x = 3 is \(value)")
+  }
+
+  /// Spellings that must build exactly the same expression as the reference spelling.
+  @Test(arguments: [
+    ("x**y", "x^y"),
+    ("x·y", "x*y"),
+    ("x⋅y", "x*y"),
+    ("x×y", "x*y"),
+    ("x − y", "x - y"),
+    ("ln(x)", "log(x)"),
+    ("σ(x)", "sigmoid(x)"),
+    ("sin[x]", "sin(x)"),
+    ("sin[cos[x]]", "sin(cos(x))"),
+    ("2x", "2*x"),
+    ("2(x + 1)", "2*(x + 1)"),
+    ("-x^2", "-(x^2)"),
+    ("2^3^2", "2^(3^2)"),
+    ("β₀ + ω_3", "beta0 + omega3"),
+    ("x # a comment", "x"),
+  ])
+  func equivalentSpellings(source: String, reference: String) throws {
+    let a = try Formula(parsing: source)
+    let b = try Formula(parsing: reference)
+    #expect(a.plain(a.root) == b.plain(b.root))
+    for point in SmoothCase(reference, [("x", 0.5...2), ("y", -2...2)]).points(3) {
+      let pointWithGreek = point.merging(["beta0": 0.3, "omega3": -1.2]) { a, _ in a }
+      #expect(try a.value(a.root, at: pointWithGreek) == b.value(b.root, at: pointWithGreek))
+    }
+  }
+
+  @Test(arguments: ["beta0", "beta_0", "β0", "β_0", "β₀", "beta_{0}", "β_{0}"])
+  func spellingsOfBetaZero(spelling: String) throws {
+    #expect(Parser.canonicalName(spelling) == "beta0")
+    let formula = try Formula(parsing: "\(spelling) + 2*beta0")
+    #expect(formula.variables == ["beta0"])
+    #expect(formula.plain(formula.simplified(formula.root)) == "3*beta0")
+  }
+
+  @Test(arguments: [
+    ("omega_3", "omega3"),
+    ("ω₃", "omega3"),
+    ("x_{10}", "x10"),
+    ("w_12", "w12"),
+    ("net_h1", "net_h1"),
+    ("ℓ", "l"),
+    ("φ", "phi"),
+    ("x", "x"),
+  ])
+  func canonicalNames(spelling: String, canonical: String) {
+    #expect(Parser.canonicalName(spelling) == canonical)
+  }
+
+  @Test func canonicalNameRejectsMoreThanOneName() {
+    #expect(Parser.canonicalName("x y") == nil)
+    #expect(Parser.canonicalName("x + 1") == nil)
+    #expect(Parser.canonicalName("2") == nil)
+  }
+
+  @Test(arguments: [
+    ("x y", Diagnostic.Kind.missingOperator(found: "'y'")),
+    ("2 3", .missingOperator(found: "'3'")),
+    ("sin x", .functionWithoutArguments("sin")),
+    ("sinn(x)", .unknownFunction("sinn", suggestion: "sin")),
+    ("max(x)", .wrongArgumentCount(function: "max", expected: 2, found: 1)),
+    ("sin(x, y)", .wrongArgumentCount(function: "sin", expected: 1, found: 2)),
+    ("(x + 1", .unclosedBracket("(")),
+    ("(x]", .mismatchedBracket(expected: ")", found: "]")),
+    ("x + 1)", .unmatchedClosingBracket(")")),
+    ("", .emptyInput),
+    ("  # only a comment", .emptyInput),
+    ("1e400", .numberOutOfRange("1e400")),
+    ("f = x\nf = y", .redefinition("f")),
+    ("f = f + 1", .selfReference("f")),
+    ("x $ 2", .unexpectedCharacter("'$' (U+0024)")),
+  ])
+  func errors(source: String, kind: Diagnostic.Kind) {
+    #expect(throws: Diagnostic.self) { try Parser.parse(source) }
+    do {
+      _ = try Parser.parse(source)
+    } catch {
+      #expect(error.kind == kind)
+    }
+  }
+
+  @Test func definitionsWithCommentsAndSemicolons() throws {
+    let source = """
+      # A two-step model.
+      a = 2*x; b = a + 1   # b depends on a
+      # a blank line follows
+
+      c = b^2
+      """
+    let program = try Parser.parse(source)
+    #expect(program.definitions.map(\.name) == ["a", "b", "c"])
+    let formula = try Formula(program: program)
+    #expect(formula.resultName == "c")
+    #expect(formula.variables == ["x"])
+    #expect(try formula.value(formula.root, at: ["x": 2]) == 25)
+    #expect(try formula.value(try #require(formula.definitions["a"]), at: ["x": 2]) == 4)
+  }
+
+  @Test func bareLastLineIsTheResult() throws {
+    let formula = try Formula(parsing: "u = x + 1\nu^2")
+    #expect(formula.resultName == "l")
+    #expect(try formula.value(formula.root, at: ["x": 2]) == 9)
+  }
+
+  @Test func onlyTheLastLineMayBeBare() {
+    #expect(throws: Diagnostic.self) { try Parser.parse("x + 1\ny = 2") }
+  }
+
+  @Test func definitionWithArgumentList() throws {
+    let formula = try Formula(parsing: "f[x, φ] = β₃ + ω₃·x·φ\nℓ = f[x, φ]^2")
+    #expect(formula.program.definitions.map(\.name) == ["f", "l"])
+    #expect(formula.resultName == "l")
+    #expect(Set(formula.variables) == ["beta3", "omega3", "x", "phi"])
+    let value = try formula.value(formula.root, at: ["beta3": 1, "omega3": 2, "x": 3, "phi": 4])
+    #expect(value == 625)
+  }
+
+  @Test(arguments: ["f[x]", "f(x)", "f[x, y]", "f"])
+  func definedNameCalledWithArgumentsIsTheDefinition(use: String) throws {
+    let formula = try Formula(parsing: "f[x] = x^2 + 1\ng = 3*\(use)")
+    let reference = try Formula(parsing: "3*(x^2 + 1)")
+    #expect(formula.plain(formula.root) == reference.plain(reference.root))
+    #expect(try formula.value(formula.root, at: ["x": 2]) == 15)
+  }
+
+  @Test func lineBreaksInsideBracketsContinueTheFormula() throws {
+    let formula = try Formula(parsing: "l = (x +\n  y)^2")
+    #expect(try formula.value(formula.root, at: ["x": 1, "y": 2]) == 9)
+  }
+
+  @Test func crlfLineEndings() throws {
+    let formula = try Formula(parsing: "a = x + 1\r\nb = a*2\r\n")
+    #expect(formula.resultName == "b")
+    #expect(try formula.value(formula.root, at: ["x": 1]) == 4)
+  }
+
+  @Test func deepNestingIsADiagnosticNotACrash() {
+    let depth = Parser.maximumDepth + 10
+    let source = String(repeating: "(", count: depth) + "x" + String(repeating: ")", count: depth)
+    #expect(throws: Diagnostic.self) { try Parser.parse(source) }
+    do {
+      _ = try Parser.parse(source)
+    } catch {
+      #expect(error.kind == .nestingTooDeep(limit: Parser.maximumDepth))
+    }
+  }
+
+  @Test func spansPointIntoTheSource() throws {
+    let program = try Parser.parse("β₀ + sin(x)")
+    guard case .binary(.add, let left, let right, let span) = program.result.body else {
+      Issue.record("expected a sum, got \(program.result.body)")
+      return
+    }
+    // UTF-8 offsets: β is 2 bytes and ₀ is 3.
+    #expect(left.span == SourceSpan(start: 0, end: 5))
+    #expect(right.span == SourceSpan(start: 8, end: 14))
+    #expect(span == SourceSpan(start: 0, end: 14))
+  }
+}
