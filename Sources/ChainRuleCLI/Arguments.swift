@@ -74,11 +74,11 @@ struct Arguments {
     }
   }
 
-  /// A leading minus that starts a number (`-2`) or a formula (`-x^2`) is not an option.
+  /// A leading minus that starts a number (`-2`) or a formula (`-x^2`, `-sin(x)`) is not an
+  /// option: only `--name` and the short options `-f`, `-o`, `-h` are.
   private static func isNumber(_ argument: String) -> Bool {
-    guard argument.count > 1 else { return false }
-    let second = argument[argument.index(after: argument.startIndex)]
-    return second.isNumber || second == "." || second == "("
+    guard argument.count > 1, !argument.hasPrefix("--") else { return false }
+    return !["-f", "-o", "-h"].contains(argument)
   }
 }
 

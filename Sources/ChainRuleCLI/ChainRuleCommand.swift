@@ -38,7 +38,7 @@ public enum ChainRuleCommand {
     var rest = arguments
     var command = "diff"
     var defaultToy = false
-    if let first = rest.first, ["diff", "check", "trace", "help"].contains(first) {
+    if let first = rest.first, ["diff", "check", "trace", "latex", "help"].contains(first) {
       command = first
       rest.removeFirst()
     } else if rest.isEmpty {
@@ -62,6 +62,7 @@ public enum ChainRuleCommand {
       switch command {
       case "check": return try CheckCommand.run(options, stdin: stdin, isTerminal: isTerminal)
       case "trace": return try TraceCommand.run(options, stdin: stdin, isTerminal: isTerminal)
+      case "latex": return try LaTeXCommand.run(options, stdin: stdin, isTerminal: isTerminal)
       default: return try DiffCommand.run(options, stdin: stdin, isTerminal: isTerminal)
       }
     } catch {
@@ -80,6 +81,7 @@ public enum ChainRuleCommand {
     switch command {
     case "check": options = Arguments(valueOptions: CheckCommand.valueOptions, flagOptions: CheckCommand.flagOptions)
     case "trace": options = Arguments(valueOptions: TraceCommand.valueOptions, flagOptions: TraceCommand.flagOptions)
+    case "latex": options = Arguments(valueOptions: LaTeXCommand.valueOptions, flagOptions: LaTeXCommand.flagOptions)
     default: options = Arguments(valueOptions: DiffCommand.valueOptions, flagOptions: DiffCommand.flagOptions)
     }
     try options.parse(arguments, command: command)
@@ -91,14 +93,15 @@ public enum ChainRuleCommand {
     case "diff": HelpText.diff
     case "check": HelpText.check
     case "trace": HelpText.trace
+    case "latex": HelpText.latex
     default: HelpText.main
     }
   }
 
   private static func help(_ rest: [String]) throws(CommandError) -> CommandResult {
     guard let topic = rest.first else { return CommandResult(stdout: HelpText.main) }
-    guard ["diff", "check", "trace"].contains(topic) else {
-      throw .usage("no help for '\(topic)'; subcommands: diff, check, trace", command: nil)
+    guard ["diff", "check", "trace", "latex"].contains(topic) else {
+      throw .usage("no help for '\(topic)'; subcommands: diff, check, trace, latex", command: nil)
     }
     return CommandResult(stdout: helpText(topic))
   }

@@ -53,9 +53,18 @@ enum CheckCommand {
     }
     out += TableLayout.render(lines)
     let failures = rows.filter { $0.status == .disagrees }.count
-    out += failures == 0
-      ? "\nall \(rows.count) derivatives agree with the numbers\n"
-      : "\n\(failures) of \(rows.count) derivatives disagree with the numbers\n"
+    let checked = rows.filter { $0.status == .agrees || $0.status == .disagrees }.count
+    let unchecked = rows.count - checked
+    if failures > 0 {
+      out += "\n\(failures) of \(checked) checked derivative\(checked == 1 ? "" : "s") disagree with the numbers\n"
+    } else if checked == 1 {
+      out += "\nthe derivative agrees with the numbers\n"
+    } else if checked > 1 {
+      out += "\nall \(checked) derivatives agree with the numbers\n"
+    }
+    if unchecked > 0 {
+      out += "\(unchecked) not checked: finite differences cannot judge a derivative at a kink or off its domain\n"
+    }
     return out
   }
 

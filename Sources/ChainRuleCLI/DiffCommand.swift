@@ -3,7 +3,7 @@ import ChainRule
 /// `chainrule diff`: every partial derivative, simplified, with values at a point.
 enum DiffCommand {
   static let valueOptions: Set<String> = ["--wrt", "--at", "--format", "--file"]
-  static let flagOptions: Set<String> = ["--full"]
+  static let flagOptions: Set<String> = ["--full", "--steps"]
 
   static func run(
     _ arguments: Arguments, stdin: () -> String?, isTerminal: Bool,
@@ -16,10 +16,24 @@ enum DiffCommand {
     var values: [NodeID: Double] = [:]
     var kinks: [Evaluator.Kink] = []
     if let point = request.pointValues {
-      (values, kinks) = try request.evaluate([report.closedForm] + report.rows.map(\.simplified), at: point)
+      (values, kinks) = try request.evaluate([report.closedForm], at: point)
+      for row in report.rows {
+        do throws(CommandError) {
+          let (derivativeValues, derivativeKinks) = try request.evaluate([row.simplified], at: point)
+          values.merge(derivativeValues) { a, _ in a }
+          kinks += derivativeKinks
+        } catch {
+          guard case .input(let message) = error else { throw error }
+          let lhs = request.notation.partial(of: request.formula.resultName, withRespectTo: row.variable)
+          throw .input(
+            "error: the derivative \(lhs) has no value at this point: "
+              + message.dropFirst("error: ".count))
+        }
+      }
     }
-    let text = request.json ? report.json(values: values) : report.text(values: values)
-    let notes = request.kinkNotes(kinks).map { $0 + "\n" }.joined()
+    let steps = arguments.flags.contains("--steps")
+    let text = request.json ? report.json(values: values, steps: steps) : report.text(values: values, steps: steps)
+    let notes = (request.independenceNotes() + request.kinkNotes(kinks)).map { $0 + "\n" }.joined()
     return CommandResult(stdout: text, stderr: notes)
   }
 }
@@ -68,7 +82,7 @@ struct DerivativeReport {
   }
 
   /// The plain, Unicode or LaTeX report.
-  func text(values: [NodeID: Double]) -> String {
+  func text(values: [NodeID: Double], steps: Bool = false) -> String {
     let formula = request.formula
     let notation = request.notation
     let printer = formula.printer(notation)
@@ -100,12 +114,21 @@ struct DerivativeReport {
       if let value = values[row.simplified] {
         out += String(repeating: " ", count: lhs.count) + " = \(ValueFormat.text(value, notation))\n"
       }
+      if steps && !row.summarised {
+        out += "\n" + derivationRenderer(for: row.variable, notation: notation).text()
+      }
     }
     return out
   }
 
   /// The JSON report: input, expression, variables, value, derivatives.
-  func json(values: [NodeID: Double]) -> String {
+  /// The rule-by-rule derivation of ∂result/∂variable.
+  func derivationRenderer(for variable: String, notation: Notation) -> DerivationRenderer {
+    let derivation = Derivation(formula: request.formula, variable: variable)
+    return DerivationRenderer(derivation: derivation, notation: notation, functionName: request.formula.resultName)
+  }
+
+  func json(values: [NodeID: Double], steps: Bool = false) -> String {
     let formula = request.formula
     let plain = formula.printer(.plain)
     let latex = formula.printer(.latex)
@@ -125,6 +148,13 @@ struct DerivativeReport {
           entry.append(("operations", .integer(row.operations)))
           entry.append(("distinctNodes", .integer(row.distinctNodes)))
           if row.summarised { entry.append(("summarised", .bool(true))) }
+          if steps && !row.summarised {
+            let renderer = derivationRenderer(for: row.variable, notation: .plain)
+            entry.append(("steps", .array(renderer.rows.map { step in
+              .object([("rule", .string(step.rule)), ("equation", .string(step.equation))]
+                + (step.note.map { [("functionRule", JSONValue.string($0))] } ?? []))
+            })))
+          }
           return .object(entry)
         })))
     return JSONValue.object(object).serialized() + "\n"

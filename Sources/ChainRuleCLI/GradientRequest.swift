@@ -51,6 +51,14 @@ struct GradientRequest {
     }
   }
 
+  /// Notes for variables the result does not depend on (their derivative is 0).
+  func independenceNotes() -> [String] {
+    let used = Set(formula.variables)
+    return variables.filter { !used.contains($0) }.map {
+      "note: \(notation.name(formula.resultName)) does not depend on \(notation.name($0)), so its derivative is 0"
+    }
+  }
+
   /// Evaluates `ids` at the point, reporting a domain error with the failing subexpression.
   func evaluate(_ ids: [NodeID], at values: [String: Double]) throws(CommandError) -> (
     values: [NodeID: Double], kinks: [Evaluator.Kink]
@@ -77,7 +85,7 @@ struct GradientRequest {
       let shown = text.count > 120 ? String(text.prefix(117)) + "…" : text
       switch domain {
       case .outsideDomain(let function, let argument, let domainText):
-        return "error: \(shown) is undefined: \(function) needs \(domainText), but its argument is \(ValueFormat.text(argument, notation))\n"
+        return "error: \(shown) is undefined: \(function) needs \(domainText), but here its argument is \(ValueFormat.text(argument, notation))\n"
       case .divisionByZero:
         return "error: division by zero in \(shown)\n"
       case .negativeBaseFractionalPower(let base, let exponent):
@@ -88,11 +96,13 @@ struct GradientRequest {
     }
   }
 
-  /// Notes on conventions used at kinks met at the point.
+  /// Notes on conventions used at kinks of the formula met at the point (kinks inside the
+  /// derivatives, such as step(u) from relu, are covered by the formula's own note).
   func kinkNotes(_ kinks: [Evaluator.Kink]) -> [String] {
     let printer = formula.printer(notation == .latex ? .plain : notation)
+    let ownNodes = Set(formula.graph.reachable(from: formula.root))
     var notes: [String] = []
-    for kink in kinks {
+    for kink in kinks where ownNodes.contains(kink.node) {
       let at = printer.string(kink.node)
       let convention: String
       switch kink.function {

@@ -13,6 +13,7 @@ enum HelpText {
       diff                    Print every partial derivative, simplified (default when a formula is given).
       check                   Compare the symbolic derivatives with central differences.
       trace                   Show the forward pass and backward passes beside the closed forms.
+      latex                   Write the derivation as a LaTeX document.
       help <subcommand>       Show help for a subcommand.
 
     OPTIONS:
@@ -40,6 +41,7 @@ enum HelpText {
       --format <format>       plain, unicode, latex or json
                               (default: unicode on a terminal, plain otherwise).
       -f, --file <path>       Read the formula from a file ('-' for standard input).
+      --steps                 Show how each derivative is obtained, one named rule per line.
       --full                  Print closed forms of any size (larger than 10000 operations
                               are otherwise summarised).
       -h, --help              Show help information.
@@ -96,6 +98,32 @@ enum HelpText {
     The forward pass stores every step's value; backward pass #1 computes ∂ℓ/∂(each step)
     from last to first, reusing those values; backward pass #2 reads off every parameter's
     derivative. The closed forms beside them show how much work the reuse saves.
+
+    """
+
+  static let latex = """
+    OVERVIEW: Write a formula's derivatives as a LaTeX document that compiles with pdflatex.
+
+    USAGE: chainrule latex <formula> [--at <point>] [--wrt <names>] [--steps] [--fragment]
+                           [--brackets square|round] [-o <file>]
+
+    ARGUMENTS:
+      <formula>               A formula or definitions, as for 'diff'.
+
+    OPTIONS:
+      --wrt <names>           The variables to differentiate by (default: all).
+      --at <point>            Add values, the forward pass, both backward passes and the
+                              comparison table of 'trace'.
+      --data <names>          The data names for the trace (default: x, y, t, i).
+      --steps                 Add the rule-by-rule derivation of every derivative.
+      --fragment              Print only the body, for \\input.
+      --brackets <style>      square (default, as the book) or round brackets for function
+                              arguments.
+      -o, --output <file>     Write to a file instead of standard output.
+      -f, --file <path>       Read the formula from a file ('-' for standard input).
+      -h, --help              Show help information.
+
+    The document uses only amsmath and amssymb; long closed forms break across lines.
 
     """
 }

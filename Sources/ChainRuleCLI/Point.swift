@@ -12,7 +12,8 @@ enum OptionValues {
       }
       let valueText = parts[1].trimmingCharacters(in: " ").replacingMinus()
       guard let value = Double(valueText), value.isFinite else {
-        throw .usage("--at: '\(parts[1])' is not a number (for \(name))", command: command)
+        let problem = Double(valueText) == nil ? "is not a number" : "is not a finite number"
+        throw .usage("--at: '\(parts[1])' \(problem) (for \(name))", command: command)
       }
       if result.contains(where: { $0.0 == name }) {
         throw .usage("--at gives '\(name)' twice", command: command)

@@ -17,16 +17,30 @@ public struct Differentiator {
 
   /// The adjoint ∂root/∂v of every node v that root depends on.
   public func adjoints(of root: NodeID) -> [NodeID: NodeID] {
+    let adjoint = adjointTable(of: root)
+    var result: [NodeID: NodeID] = [:]
+    for (index, bar) in adjoint.enumerated() where bar >= 0 {
+      result[NodeID(index)] = NodeID(Int(bar))
+    }
+    return result
+  }
+
+  /// The backward sweep: for each node index up to root's, the id of its adjoint, or −1.
+  func adjointTable(of root: NodeID) -> [Int32] {
     let order = graph.reachable(from: root)
-    var adjoint: [NodeID: NodeID] = [root: graph.number(1)]
+    var adjoint = [Int32](repeating: -1, count: Int(root.index) + 1)
+    adjoint[Int(root.index)] = graph.number(1).index
     for node in order.reversed() {
-      guard let bar = adjoint[node] else { continue }
+      let bar = adjoint[Int(node.index)]
+      guard bar >= 0 else { continue }
       let children = graph[node].children
       let locals = localDerivatives(of: node)
       for (child, local) in zip(children, locals) {
-        let contribution = graph.multiply(bar, local)
+        let contribution = graph.multiply(NodeID(Int(bar)), local)
         if graph.numberValue(contribution) == 0 { continue }
-        adjoint[child] = adjoint[child].map { graph.add($0, contribution) } ?? contribution
+        let existing = adjoint[Int(child.index)]
+        adjoint[Int(child.index)] =
+          existing >= 0 ? graph.add(NodeID(Int(existing)), contribution).index : contribution.index
       }
     }
     return adjoint
@@ -34,8 +48,12 @@ public struct Differentiator {
 
   /// ∂root/∂s for each symbol name in `symbols`, in that order (0 where root does not use s).
   public func gradient(of root: NodeID, withRespectTo symbols: [String]) -> [NodeID] {
-    let adjoint = adjoints(of: root)
-    return symbols.map { adjoint[graph.symbol($0)] ?? graph.number(0) }
+    let adjoint = adjointTable(of: root)
+    return symbols.map { name in
+      let index = Int(graph.symbol(name).index)
+      return index < adjoint.count && adjoint[index] >= 0
+        ? NodeID(Int(adjoint[index])) : graph.number(0)
+    }
   }
 
   /// ∂root/∂s for one symbol.
@@ -55,8 +73,13 @@ public struct Differentiator {
     case .sum(let terms):
       return terms.map { _ in g.number(1) }
     case .product(let factors):
+      if factors.count == 2 { return [factors[1], factors[0]] }
       return factors.indices.map { i in
-        g.product(factors.enumerated().filter { $0.offset != i }.map(\.element))
+        var others: NodeID? = nil
+        for (j, factor) in factors.enumerated() where j != i {
+          others = others.map { g.multiply($0, factor) } ?? factor
+        }
+        return others ?? g.number(1)
       }
     case .power(let base, let exponent):
       let dBase = g.multiply(exponent, g.power(base, g.subtract(exponent, g.number(1))))

@@ -18,11 +18,19 @@ public struct Formula {
   /// Each defined name's closed form.
   public let definitions: [String: NodeID]
 
-  /// Parses and builds `source`.
+  /// Parses and builds `source`, written in plain text or LaTeX.
   ///
+  /// ```swift
+  /// let book = try Formula(parsing: #"\ell = (\beta_0 + \omega_0 x - y)^2"#)   // LaTeX, detected
+  /// let plain = try Formula(parsing: "l = (beta0 + omega0*x - y)^2", syntax: .plain)
+  /// ```
+  ///
+  /// - Parameters:
+  ///   - source: The formula or definitions.
+  ///   - syntax: How `source` is written; `.auto` reads LaTeX when it holds a backslash command.
   /// - Throws: ``Diagnostic`` for malformed input.
-  public init(parsing source: String) throws(Diagnostic) {
-    try self.init(program: Parser.parse(source))
+  public init(parsing source: String, syntax: InputSyntax = .auto) throws(Diagnostic) {
+    try self.init(program: Parser.parse(source, syntax: syntax))
   }
 
   /// Builds an already parsed program.

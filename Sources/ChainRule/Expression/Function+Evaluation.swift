@@ -13,14 +13,14 @@ public enum DomainError: Error, Hashable, Sendable {
 }
 
 extension Function {
-  /// The domain as a learner reads it, e.g. `u > 0` for `log`.
+  /// The domain as a learner reads it, completing "log needs …": `a positive argument`.
   public var domainDescription: String {
     switch self {
-    case .log: "u > 0"
-    case .sqrt: "u ≥ 0"
-    case .asin, .acos: "−1 ≤ u ≤ 1"
-    case .tan: "cos(u) ≠ 0"
-    default: "all real numbers"
+    case .log: "a positive argument"
+    case .sqrt: "an argument that is not negative"
+    case .asin, .acos: "an argument between −1 and 1"
+    case .tan: "an argument whose cosine is not 0"
+    default: "any real argument"
     }
   }
 

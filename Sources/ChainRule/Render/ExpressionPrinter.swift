@@ -5,6 +5,9 @@
 /// 1/n prints as a division by n (`0.5·x` → `x/2`). Parentheses come from ``Precedence``.
 /// Plain output parses back to the same function.
 ///
+/// A printer remembers the text of every node it has printed (nodes never change), so printing
+/// several derivatives that share subexpressions formats each shared part once.
+///
 /// ```swift
 /// ExpressionPrinter(graph: graph, notation: .unicode).string(id)   // "−2·(β₃ − y)·ω₀"
 /// ```
@@ -17,9 +20,15 @@ public struct ExpressionPrinter {
   /// The graph whose nodes are printed.
   public let graph: ExpressionGraph
   /// The output notation.
-  public var notation: Notation
+  public var notation: Notation {
+    didSet { if notation != oldValue { memo = Memo() } }
+  }
   /// Brackets for function arguments (LaTeX only; the other notations use round ones).
-  public var brackets: Brackets
+  public var brackets: Brackets {
+    didSet { if brackets != oldValue { memo = Memo() } }
+  }
+  /// The text and precedence of each node printed so far, by node index.
+  private var memo = Memo()
 
   /// Creates a printer.
   public init(graph: ExpressionGraph, notation: Notation, brackets: Brackets = .square) {
@@ -30,14 +39,30 @@ public struct ExpressionPrinter {
 
   /// The text of `id`.
   public func string(_ id: NodeID) -> String {
-    var memo: [NodeID: (String, Int)] = [:]
-    return format(id, &memo).0
+    format(id, memo).0
   }
 
   /// The text of `id` as a factor of a product: sums get parentheses.
   public func factorString(_ id: NodeID) -> String {
-    var memo: [NodeID: (String, Int)] = [:]
-    return operand(id, above: Precedence.sum, &memo)
+    operand(id, above: Precedence.sum, memo)
+  }
+
+  /// Printed texts by node index; a class so every copy of a printer shares what it printed.
+  private final class Memo {
+    var entries: [(text: String, precedence: Int)?] = []
+
+    subscript(id: NodeID) -> (String, Int)? {
+      let index = Int(id.index)
+      return index < entries.count ? entries[index] : nil
+    }
+
+    func store(_ id: NodeID, _ entry: (String, Int)) {
+      let index = Int(id.index)
+      if index >= entries.count {
+        entries.append(contentsOf: repeatElement(nil, count: index + 1 - entries.count))
+      }
+      entries[index] = entry
+    }
   }
 
   /// The multiplication sign of this notation: `*`, `·` or `\cdot`.
@@ -53,42 +78,43 @@ public struct ExpressionPrinter {
     notation == .latex ? "\\left(" + text + "\\right)" : "(" + text + ")"
   }
 
-  private func format(_ id: NodeID, _ memo: inout [NodeID: (String, Int)]) -> (String, Int) {
+  private func format(_ id: NodeID, _ memo: Memo) -> (String, Int) {
     if let done = memo[id] { return done }
     let result: (String, Int)
     switch graph[id] {
     case .number(let value):
       result = (notation.number(value), value < 0 ? Precedence.negative : Precedence.atom)
     case .symbol(let name):
-      result = (notation.name(name), Precedence.atom)
+      // Plain names print as stored, without splitting them.
+      result = (notation == .plain ? name : notation.name(name), Precedence.atom)
     case .sum(let terms):
-      result = (formatSum(terms, &memo), Precedence.sum)
+      result = (formatSum(terms, memo), Precedence.sum)
     case .product(let factors):
-      result = formatProduct(factors, &memo)
+      result = formatProduct(factors, memo)
     case .power(let base, let exponent):
       if let e = graph.numberValue(exponent), e < 0 {
-        result = formatProduct([id], &memo)
+        result = formatProduct([id], memo)
       } else {
-        result = (formatPower(base, exponent, &memo), Precedence.power)
+        result = (formatPower(base, exponent, memo), Precedence.power)
       }
     case .call(let function, let arguments):
-      result = (formatCall(function, arguments, &memo), Precedence.atom)
+      result = (formatCall(function, arguments, memo), Precedence.atom)
     }
-    memo[id] = result
+    memo.store(id, result)
     return result
   }
 
   /// The text of `id` with parentheses if it binds more loosely than `minimum`.
   private func operand(
-    _ id: NodeID, above minimum: Int, _ memo: inout [NodeID: (String, Int)]
+    _ id: NodeID, above minimum: Int, _ memo: Memo
   ) -> String {
-    let (text, precedence) = format(id, &memo)
+    let (text, precedence) = format(id, memo)
     return precedence > minimum ? text : wrap(text)
   }
 
   // MARK: Sums
 
-  private func formatSum(_ terms: [NodeID], _ memo: inout [NodeID: (String, Int)]) -> String {
+  private func formatSum(_ terms: [NodeID], _ memo: Memo) -> String {
     var text = ""
     var terms = terms
     // Lead with a positive term where there is one: `b − a`, not `−a + b`.
@@ -97,7 +123,7 @@ public struct ExpressionPrinter {
     }
     for (i, term) in terms.enumerated() {
       let (negative, magnitude) = splitSign(term)
-      let body = operand(magnitude, above: Precedence.sum, &memo)
+      let body = operand(magnitude, above: Precedence.sum, memo)
       if i == 0 {
         text = negative ? notation.minus + body : body
       } else {
@@ -125,7 +151,7 @@ public struct ExpressionPrinter {
   // MARK: Products
 
   private func formatProduct(
-    _ factors: [NodeID], _ memo: inout [NodeID: (String, Int)]
+    _ factors: [NodeID], _ memo: Memo
   ) -> (String, Int) {
     var coefficient = 1.0
     var numerator: [NodeID] = []
@@ -152,10 +178,10 @@ public struct ExpressionPrinter {
       numeratorTexts.append(notation.number(coefficient))
     }
     for factor in numerator {
-      numeratorTexts.append(operand(factor, above: Precedence.negative, &memo))
+      numeratorTexts.append(operand(factor, above: Precedence.negative, memo))
     }
     for factor in denominator {
-      denominatorTexts.append(operand(factor, above: Precedence.negative, &memo))
+      denominatorTexts.append(operand(factor, above: Precedence.negative, memo))
     }
     if numeratorTexts.isEmpty { numeratorTexts = ["1"] }
     var text: String
@@ -195,10 +221,10 @@ public struct ExpressionPrinter {
   // MARK: Powers and calls
 
   private func formatPower(
-    _ base: NodeID, _ exponent: NodeID, _ memo: inout [NodeID: (String, Int)]
+    _ base: NodeID, _ exponent: NodeID, _ memo: Memo
   ) -> String {
-    let baseText = operand(base, above: Precedence.power, &memo)
-    let (exponentText, exponentPrecedence) = format(exponent, &memo)
+    let baseText = operand(base, above: Precedence.power, memo)
+    let (exponentText, exponentPrecedence) = format(exponent, memo)
     switch notation {
     case .latex:
       return baseText + "^{" + exponentText + "}"
@@ -214,9 +240,9 @@ public struct ExpressionPrinter {
   }
 
   private func formatCall(
-    _ function: Function, _ arguments: [NodeID], _ memo: inout [NodeID: (String, Int)]
+    _ function: Function, _ arguments: [NodeID], _ memo: Memo
   ) -> String {
-    let texts = arguments.map { format($0, &memo).0 }
+    let texts = arguments.map { format($0, memo).0 }
     let inner = texts.joined(separator: ", ")
     switch notation {
     case .plain:

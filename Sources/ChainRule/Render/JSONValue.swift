@@ -27,6 +27,7 @@ public indirect enum JSONValue: Hashable, Sendable {
     switch self {
     case .string(let s): return Self.quote(s)
     case .number(let v):
+      guard v.isFinite else { return "null" }
       if v == v.rounded() && Swift.abs(v) < 1e15 { return String(Int64(v)) }
       return "\(v)"
     case .integer(let i): return String(i)

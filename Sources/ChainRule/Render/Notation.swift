@@ -18,22 +18,29 @@ public enum Notation: String, CaseIterable, Hashable, Sendable {
       guard let digits = spelling.subscriptDigits else { return base }
       return base + String(digits.map(Self.subscriptDigit))
     case .latex:
-      var base = GreekLetters.latex(named: spelling.base) ?? Self.latexIdentifier(spelling.base)
-      if base.hasPrefix("\\") && spelling.subscriptDigits == nil { base += "{}" }
-      guard let digits = spelling.subscriptDigits else { return base }
-      return base + "_{\(digits)}"
+      return Self.latexName(base: spelling.base, digits: spelling.subscriptDigits)
     }
   }
 
-  /// A multi-letter name in LaTeX: `net_h` → `\mathit{net}_{h}`, `w` → `w`.
-  private static func latexIdentifier(_ base: String) -> String {
-    let parts = base.split(separator: "_", omittingEmptySubsequences: false).map(String.init)
+  /// A name in LaTeX: `beta0` → `\beta_{0}`, `w1` → `w_{1}`, `net_h1` → `\mathit{net}_{h1}`,
+  /// `l` → `\ell`, `x_i` → `x_{i}`. Everything after the first underscore, and the numeric
+  /// subscript, go into one subscript group, so LaTeX never sees a double subscript.
+  private static func latexName(base: String, digits: String?) -> String {
     func word(_ s: String) -> String {
       if let greek = GreekLetters.latex(named: s) { return greek }
       return s.count > 1 ? "\\mathit{\(s)}" : s
     }
-    guard parts.count > 1 else { return word(base) }
-    return word(parts[0]) + "_{" + parts.dropFirst().map(word).joined(separator: ",") + "}"
+    let parts = base.split(separator: "_", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
+    let head = word(parts[0])
+    var subscriptText = parts.count > 1 ? parts[1] : ""
+    if let digits { subscriptText += digits }
+    if subscriptText.isEmpty { return head }
+    let inner = subscriptText.split(separator: "_").map { part -> String in
+      let text = String(part)
+      if let greek = GreekLetters.latex(named: text) { return greek }
+      return text.count > 1 && text.allSatisfy(\.isLetter) ? "\\mathit{\(text)}" : text
+    }.joined(separator: ",")
+    return head + "_{" + inner + "}"
   }
 
   static func subscriptDigit(_ digit: Character) -> Character {

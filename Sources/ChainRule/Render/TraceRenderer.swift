@@ -3,17 +3,18 @@ public struct TraceRenderer {
   public let trace: Trace
   public let notation: Notation
 
-  /// Creates a renderer for `trace` in `notation` (LaTeX falls back to Unicode here).
+  /// Creates a renderer for `trace` in `notation` (``text(update:)`` is for plain and Unicode;
+  /// ``LaTeXDocument`` lays out the LaTeX version).
   public init(trace: Trace, notation: Notation) {
     self.trace = trace
-    self.notation = notation == .latex ? .unicode : notation
+    self.notation = notation
   }
 
   private var stepPrinter: ExpressionPrinter { ExpressionPrinter(graph: trace.graph, notation: notation) }
   private var resultName: String { trace.forward.last?.step.name ?? "l" }
 
   /// ∂ℓ/∂name in this notation.
-  func partial(_ name: String) -> String { notation.partial(of: resultName, withRespectTo: name) }
+  public func partial(_ name: String) -> String { notation.partial(of: resultName, withRespectTo: name) }
 
   /// The right-hand side of an adjoint: `ω₃·∂ℓ/∂f₃ + …`, one term per contribution.
   public func expression(of adjoint: Trace.Adjoint) -> String {
