@@ -43,8 +43,13 @@ public struct Formula {
     self.definitions = built.definitions
   }
 
-  /// The result's name: the last definition's, or `l` (printed ℓ) for a bare formula.
-  public var resultName: String { program.result.name ?? "l" }
+  /// The result's name: the last definition's, or `l` (printed ℓ) for a bare formula — or
+  /// `f`, `F` or `result` if the formula already uses that name for a variable.
+  public var resultName: String {
+    if let name = program.result.name { return name }
+    let used = Set(variables)
+    return ["l", "f", "F", "result"].first { !used.contains($0) } ?? "result_"
+  }
 
   /// The variables of the closed form, in order of first appearance.
   public var variables: [String] { graph.symbols(in: root) }

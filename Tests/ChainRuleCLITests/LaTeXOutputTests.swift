@@ -1,0 +1,104 @@
+import ChainRuleCLI
+import Foundation
+import Testing
+
+/// The LaTeX a teacher pastes into lecture notes: golden files, and a real pdflatex run.
+@Suite struct LaTeXOutputTests {
+  static let toyPoint = TraceSnapshotTests.toyPoint
+  static let sigmoidPoint = TraceSnapshotTests.sigmoidPoint
+
+  static func example(_ name: String) -> String {
+    Snapshot.examples.appendingPathComponent(name).path
+  }
+
+  static let cases: [(arguments: [String], snapshot: String)] = [
+    (["latex", "--file", example("toy-model.chain"), "--at", toyPoint, "--steps"], "latex-toy-model.tex"),
+    (["latex", "--file", example("sigmoid-network.chain"), "--at", sigmoidPoint], "latex-sigmoid-network.tex"),
+    (["latex", "--file", example("toy-model.chain"), "--fragment", "--brackets", "round"], "latex-toy-model-fragment.tex"),
+    (["diff", "--file", example("toy-model.chain"), "--wrt", "omega0", "--steps", "--format", "unicode"], "diff-steps-toy-model.txt"),
+    (["diff", "x^2*sin(x)/(1 + x) + x^x", "--steps", "--format", "plain"], "diff-steps-quotient.txt"),
+  ]
+
+  @Test(arguments: cases.indices)
+  func outputMatchesSnapshot(_ index: Int) {
+    let (arguments, snapshot) = Self.cases[index]
+    let result = ChainRuleCommand.run(arguments: arguments)
+    #expect(result.exitCode == 0, "\(result.stderr)")
+    Snapshot.expectMatches(result.stdout, named: snapshot)
+  }
+
+  @Test func documentUsesOnlyAmsmathAndAmssymb() {
+    let result = ChainRuleCommand.run(arguments: ["latex", "--file", Self.example("toy-model.chain")])
+    let packages = result.stdout.split(separator: "\n").filter { $0.hasPrefix("\\usepackage") }
+    #expect(packages == ["\\usepackage{amsmath}", "\\usepackage{amssymb}"])
+    #expect(result.stdout.hasPrefix("\\documentclass{article}"))
+    #expect(result.stdout.contains("\\end{document}"))
+  }
+
+  @Test func fragmentHasNoPreamble() {
+    let result = ChainRuleCommand.run(arguments: ["latex", "x^2", "--fragment"])
+    #expect(result.exitCode == 0)
+    #expect(!result.stdout.contains("\\documentclass"))
+    #expect(result.stdout.contains("\\frac{\\partial \\ell}{\\partial x} = 2 x"))
+  }
+
+  @Test func stepsEndWithTheDerivativeDiffPrints() throws {
+    for formula in ["x^2*sin(x)/(1 + x) + x^x", "sigmoid(w*x + b)^2", "log(1 + exp(a*x))*tanh(x)"] {
+      let diff = ChainRuleCommand.run(arguments: ["diff", formula, "--format", "plain"])
+      let steps = ChainRuleCommand.run(arguments: ["diff", formula, "--steps", "--format", "plain"])
+      let derivatives = diff.stdout.split(separator: "\n").filter { $0.hasPrefix("d") }
+      for derivative in derivatives {
+        // Each derivative's derivation closes with the same line, indented.
+        #expect(steps.stdout.contains("    " + derivative + "\n"), "\(formula): \(derivative)")
+      }
+    }
+  }
+
+  /// Compiles the toy model's full document with pdflatex; runs wherever pdflatex is installed
+  /// (CI installs it) and fails on any LaTeX error or an overfull box wider than 10pt.
+  @Test(.enabled(if: PDFLaTeX.path != nil || ProcessInfo.processInfo.environment["CI"] != nil))
+  func toyDocumentCompilesWithoutOverfullBoxes() throws {
+    let pdflatex = try #require(PDFLaTeX.path, "pdflatex is missing: .ci/run installs texlive-latex-base")
+    for (name, arguments) in [
+      ("toy", ["--file", Self.example("toy-model.chain"), "--at", Self.toyPoint, "--steps"]),
+      ("sigmoid", ["--file", Self.example("sigmoid-network.chain"), "--at", Self.sigmoidPoint, "--steps"]),
+    ] {
+      let directory = FileManager.default.temporaryDirectory.appendingPathComponent("chainrule-latex-\(UUID())")
+      try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+      defer { try? FileManager.default.removeItem(at: directory) }
+      let tex = directory.appendingPathComponent("\(name).tex")
+      let result = ChainRuleCommand.run(arguments: ["latex"] + arguments + ["-o", tex.path])
+      #expect(result.exitCode == 0, "\(result.stderr)")
+      let process = Process()
+      process.executableURL = URL(fileURLWithPath: pdflatex)
+      process.arguments = ["-interaction=nonstopmode", "-halt-on-error", "\(name).tex"]
+      process.currentDirectoryURL = directory
+      process.standardOutput = FileHandle.nullDevice
+      process.standardError = FileHandle.nullDevice
+      try process.run()
+      process.waitUntilExit()
+      let log = try String(contentsOf: directory.appendingPathComponent("\(name).log"), encoding: .utf8)
+      #expect(process.terminationStatus == 0, "pdflatex failed on \(name):\n\(log.suffix(2000))")
+      #expect(!log.contains("\n! "), "LaTeX error in \(name)")
+      for width in PDFLaTeX.overfullWidths(in: log) {
+        #expect(width <= 10, "\(name): an overfull box \(width)pt too wide")
+      }
+    }
+  }
+}
+
+enum PDFLaTeX {
+  /// `pdflatex` on PATH, if any.
+  static var path: String? {
+    let directories = (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":")
+    return directories.map { "\($0)/pdflatex" }.first { FileManager.default.isExecutableFile(atPath: $0) }
+  }
+
+  /// The widths of the overfull boxes a LaTeX log reports, in points.
+  static func overfullWidths(in log: String) -> [Double] {
+    log.split(separator: "\n").compactMap { line in
+      guard let open = line.range(of: "Overfull \\hbox ("), let close = line.range(of: "pt too wide") else { return nil }
+      return Double(line[open.upperBound..<close.lowerBound])
+    }
+  }
+}
