@@ -38,7 +38,7 @@ public enum ChainRuleCommand {
     var rest = arguments
     var command = "diff"
     var defaultToy = false
-    if let first = rest.first, ["diff", "check", "trace", "latex", "help"].contains(first) {
+    if let first = rest.first, ["diff", "check", "trace", "latex", "train", "help"].contains(first) {
       command = first
       rest.removeFirst()
     } else if rest.isEmpty {
@@ -63,6 +63,7 @@ public enum ChainRuleCommand {
       case "check": return try CheckCommand.run(options, stdin: stdin, isTerminal: isTerminal)
       case "trace": return try TraceCommand.run(options, stdin: stdin, isTerminal: isTerminal)
       case "latex": return try LaTeXCommand.run(options, stdin: stdin, isTerminal: isTerminal)
+      case "train": return try TrainCommand.run(options, stdin: stdin, isTerminal: isTerminal)
       default: return try DiffCommand.run(options, stdin: stdin, isTerminal: isTerminal)
       }
     } catch {
@@ -82,6 +83,7 @@ public enum ChainRuleCommand {
     case "check": options = Arguments(valueOptions: CheckCommand.valueOptions, flagOptions: CheckCommand.flagOptions)
     case "trace": options = Arguments(valueOptions: TraceCommand.valueOptions, flagOptions: TraceCommand.flagOptions)
     case "latex": options = Arguments(valueOptions: LaTeXCommand.valueOptions, flagOptions: LaTeXCommand.flagOptions)
+    case "train": options = Arguments(valueOptions: TrainCommand.valueOptions, flagOptions: TrainCommand.flagOptions)
     default: options = Arguments(valueOptions: DiffCommand.valueOptions, flagOptions: DiffCommand.flagOptions)
     }
     try options.parse(arguments, command: command)
@@ -94,14 +96,15 @@ public enum ChainRuleCommand {
     case "check": HelpText.check
     case "trace": HelpText.trace
     case "latex": HelpText.latex
+    case "train": HelpText.train
     default: HelpText.main
     }
   }
 
   private static func help(_ rest: [String]) throws(CommandError) -> CommandResult {
     guard let topic = rest.first else { return CommandResult(stdout: HelpText.main) }
-    guard ["diff", "check", "trace", "latex"].contains(topic) else {
-      throw .usage("no help for '\(topic)'; subcommands: diff, check, trace, latex", command: nil)
+    guard ["diff", "check", "trace", "latex", "train"].contains(topic) else {
+      throw .usage("no help for '\(topic)'; subcommands: diff, check, trace, latex, train", command: nil)
     }
     return CommandResult(stdout: helpText(topic))
   }

@@ -96,6 +96,15 @@ struct GradientRequest {
     }
   }
 
+  /// A message for an evaluation error met while training.
+  static func describeTraining(_ error: EvaluationError, formula: Formula) -> String {
+    switch error {
+    case .unboundSymbol(let name): return "error: no value for '\(name)': add a data column or --at \(name)=…\n"
+    case .domain(_, let node):
+      return "error: the loss has no value on some row: \(formula.printer(.plain).string(node)) is undefined or overflows there\n"
+    }
+  }
+
   /// Notes on conventions used at kinks of the formula met at the point (kinks inside the
   /// derivatives, such as step(u) from relu, are covered by the formula's own note).
   func kinkNotes(_ kinks: [Evaluator.Kink]) -> [String] {

@@ -14,6 +14,7 @@ enum HelpText {
       check                   Compare the symbolic derivatives with central differences.
       trace                   Show the forward pass and backward passes beside the closed forms.
       latex                   Write the derivation as a LaTeX document.
+      train                   Fit a model's parameters to a CSV data set by gradient descent.
       help <subcommand>       Show help for a subcommand.
 
     OPTIONS:
@@ -124,6 +125,34 @@ enum HelpText {
       -h, --help              Show help information.
 
     The document uses only amsmath and amssymb; long closed forms break across lines.
+
+    """
+
+  static let train = """
+    OVERVIEW: Fit a model's parameters to data by gradient descent, using the backward pass.
+
+    USAGE: chainrule train <model> --data <file.csv> --lr <rate> [--batch <n>] [--epochs <n>]
+                           [--optimizer sgd|momentum|adam] [--seed <n>] [--at <values>]
+
+    ARGUMENTS:
+      <model>                 A loss for ONE data row, e.g. '(b + w*x - y)^2', or definitions.
+
+    OPTIONS:
+      --data <file.csv>       Rows of data; the header row names the columns, which are matched
+                              to the model's variables (x, y, …). The other variables are fitted.
+      --lr <rate>             The learning rate η.
+      --batch <n>             Mini-batches of n rows, shuffled each epoch (default: full batch,
+                              the mean over all rows).
+      --epochs <n>            Passes over the data (default: 100).
+      --optimizer <name>      sgd (θ ← θ − η·g), momentum (μ = 0.9) or adam (default: sgd).
+      --seed <n>              Seed for shuffling and for random starting values (default: 1).
+      --at <values>           Starting values, e.g. w=0.5,b=0; parameters not given start
+                              uniformly random in [−0.5, 0.5]. Non-parameters given here are fixed.
+      --wrt <names>           Fit only these parameters.
+      -f, --file <path>       Read the model from a file.
+      -h, --help              Show help information.
+
+    Prints the loss after every epoch and a loss curve at the end.
 
     """
 }

@@ -12,11 +12,13 @@ public struct Formula {
   /// The parsed definitions.
   public let program: Program
   /// The graph holding the formula and everything derived from it.
-  public let graph: ExpressionGraph
+  public private(set) var graph: ExpressionGraph
   /// The result with every definition substituted (the closed form).
-  public let root: NodeID
+  public private(set) var root: NodeID
   /// Each defined name's closed form.
-  public let definitions: [String: NodeID]
+  public private(set) var definitions: [String: NodeID]
+  /// Variables replaced by constants with ``substituting(_:)``.
+  public private(set) var fixedValues: [String: Double] = [:]
 
   /// Parses and builds `source`, written in plain text or LaTeX.
   ///
@@ -63,6 +65,24 @@ public struct Formula {
   public func simplified(_ id: NodeID) -> NodeID {
     var canonical = CanonicalForm(graph: graph)
     return canonical.simplify(id)
+  }
+
+  /// The formula with some variables replaced by constants (`λ = 0.01`).
+  public func substituting(_ values: [String: Double]) -> Formula {
+    var copy = self
+    copy.fixedValues.merge(values) { _, new in new }
+    let graph = ExpressionGraph()
+    var definitions: [String: NodeID] = [:]
+    for (name, value) in copy.fixedValues { definitions[name] = graph.number(value) }
+    var result = graph.number(0)
+    for definition in program.definitions {
+      result = graph.build(definition.body, definitions: definitions)
+      if let name = definition.name { definitions[name] = result }
+    }
+    copy.graph = graph
+    copy.root = result
+    copy.definitions = definitions
+    return copy
   }
 
   /// The number of distinct nodes `id` depends on (its size with sharing).

@@ -1,0 +1,158 @@
+import ChainRule
+import Foundation
+
+/// `chainrule train`: fit a model's parameters to a CSV data set by gradient descent.
+enum TrainCommand {
+  static let valueOptions: Set<String> = [
+    "--data", "--lr", "--batch", "--epochs", "--optimizer", "--seed", "--at", "--file", "--wrt",
+  ]
+  static let flagOptions: Set<String> = []
+
+  static func run(_ arguments: Arguments, stdin: () -> String?, isTerminal: Bool) throws(CommandError)
+    -> CommandResult
+  {
+    let command = "train"
+    guard let dataPath = arguments.values["--data"] else {
+      throw .usage("train needs a data set: add --data file.csv (a header row names the columns)", command: command)
+    }
+    guard let rateText = arguments.values["--lr"], let rate = Double(rateText), rate.isFinite, rate > 0 else {
+      throw .usage("train needs a positive learning rate: add --lr 0.01", command: command)
+    }
+    let epochs = try positiveInteger(arguments.values["--epochs"] ?? "100", option: "--epochs")
+    let batch = try arguments.values["--batch"].map { (text) throws(CommandError) in
+      try positiveInteger(text, option: "--batch")
+    }
+    let seedText = arguments.values["--seed"] ?? "1"
+    guard let seed = UInt64(seedText) else {
+      throw .usage("--seed expects a non-negative whole number; found '\(seedText)'", command: command)
+    }
+    let optimizerText = arguments.values["--optimizer"] ?? "sgd"
+    guard let optimizer = Optimizer(rawValue: optimizerText) else {
+      throw .usage("--optimizer must be sgd, momentum or adam; found '\(optimizerText)'", command: command)
+    }
+    let input = try FormulaInput.read(arguments, command: command, stdin: stdin)
+    let parsed = try input.parse()
+    guard let contents = FileManager.default.contents(atPath: dataPath),
+      let text = String(data: contents, encoding: .utf8)
+    else {
+      throw .input("error: cannot read the data file '\(dataPath)'\n")
+    }
+    let data: DataTable
+    do {
+      data = try DataTable(csv: text, canonicalName: Parser.canonicalName)
+    } catch {
+      throw .input("error: \(dataPath):\(error.line): \(error.message)\n")
+    }
+    let columns = Set(data.columns)
+    let variables = parsed.variables
+    // Parameters in the order they enter the forward pass (β₀, ω₀, β₁, … for the toy model).
+    var parameters = ForwardProgram(formula: parsed, dataNames: columns).parameters(excluding: columns)
+    if let wrt = arguments.values["--wrt"] {
+      parameters = try OptionValues.names(wrt, option: "--wrt", command: command)
+    }
+    guard !parameters.isEmpty else {
+      throw .usage("every variable of the model is a data column; nothing to fit", command: command)
+    }
+    let given = try arguments.values["--at"].map { (text) throws(CommandError) in
+      try OptionValues.point(text, command: command)
+    } ?? []
+    let givenValues = Dictionary(given, uniquingKeysWith: { a, _ in a })
+    let unknown = variables.filter { !columns.contains($0) && !parameters.contains($0) && givenValues[$0] == nil }
+    if !unknown.isEmpty {
+      throw .usage("no data column or value for \(unknown.joined(separator: ", ")); add them to the CSV or to --at", command: command)
+    }
+    // Parameters without a starting value start small and random (seeded), to break symmetry.
+    var generator = SplitMix64(seed: seed ^ 0x5EED)
+    let initial = parameters.map { givenValues[$0] ?? Double.random(in: -0.5...0.5, using: &generator) }
+    var formula = parsed
+    if !givenValues.isEmpty {
+      // Values given for non-parameters (e.g. a fixed λ) are substituted into the model.
+      formula = formula.substituting(givenValues.filter { !parameters.contains($0.key) })
+    }
+    let trainer = Trainer(formula: formula, parameters: parameters, data: data)
+    var out = ""
+    var progressLines = ""
+    let notation: Notation = isTerminal ? .unicode : .plain
+    let width = String(epochs).count
+    let mode = batch.map { "mini-batches of \(min($0, data.rows.count)) rows, shuffled each epoch" } ?? "full batch (\(data.rows.count) rows)"
+    out += "training \(parameters.map(notation.name).joined(separator: ", ")) on \(data.rows.count) rows of \(dataPath)\n"
+    out += "\(optimizer.rawValue), learning rate \(rateText), \(mode), \(epochs) epochs, seed \(seed)\n"
+    let start: (loss: Double, gradient: [Double])
+    let result: (parameters: [Double], history: [Trainer.Epoch])
+    do throws(EvaluationError) {
+      start = try trainer.lossAndGradient(at: initial, rows: data.rows.indices)
+      out += "epoch \(String(repeating: " ", count: width - 1))0  loss \(ValueFormat.text(start.loss, notation))\n"
+      result = try trainer.train(
+        from: initial, rate: rate, epochs: epochs, batchSize: batch, optimizer: optimizer, seed: seed,
+        progress: { epoch in
+          let number = String(epoch.number)
+          progressLines += "epoch \(String(repeating: " ", count: width - number.count))\(number)  loss \(ValueFormat.text(epoch.loss, notation))\n"
+        })
+    } catch {
+      throw .input(GradientRequest.describeTraining(error, formula: formula))
+    }
+    out += progressLines
+    if let last = result.history.last, !last.loss.isFinite {
+      out += "the loss diverged: try a smaller --lr\n"
+    }
+    out += "\nloss by epoch\n" + LossCurve.render(result.history.map(\.loss), unicode: isTerminal)
+    out += "\nfitted parameters\n"
+    var rows = [["parameter", "start", "fitted"]]
+    for (i, name) in parameters.enumerated() {
+      rows.append([notation.name(name), ValueFormat.text(initial[i], notation), ValueFormat.text(result.parameters[i], notation)])
+    }
+    out += TableLayout.render(rows).split(separator: "\n").map { "  " + $0 }.joined(separator: "\n") + "\n"
+    return CommandResult(stdout: out)
+  }
+
+  private static func positiveInteger(_ text: String, option: String) throws(CommandError) -> Int {
+    guard let value = Int(text), value > 0 else {
+      throw .usage("\(option) expects a positive whole number; found '\(text)'", command: "train")
+    }
+    return value
+  }
+}
+
+/// A loss curve drawn with text: eight rows of block characters (or `#` in plain output).
+enum LossCurve {
+  static func render(_ losses: [Double], unicode: Bool, width: Int = 60, height: Int = 8) -> String {
+    let finite = losses.filter(\.isFinite)
+    guard let highest = finite.max(), let lowest = finite.min(), !finite.isEmpty else {
+      return "  (no finite losses)\n"
+    }
+    // Losses spanning more than two decades are drawn on a log scale.
+    let logScale = lowest > 0 && highest / lowest > 100
+    let scale: (Double) -> Double = logScale ? { Foundation.log10($0) } : { $0 }
+    let high = scale(highest)
+    let low = scale(lowest)
+    // Sample (or stretch) the epochs onto the columns.
+    let columns = min(width, losses.count)
+    let samples = (0..<columns).map { c in scale(losses[c * losses.count / columns]) }
+    let span = high - low
+    var lines: [String] = []
+    for row in (0..<height).reversed() {
+      var line = ""
+      for value in samples {
+        guard value.isFinite else {
+          line += "?"
+          continue
+        }
+        let level = span > 0 ? (value - low) / span * Double(height) : 0
+        let fill = level - Double(row)
+        if fill >= 1 {
+          line += unicode ? "█" : "#"
+        } else if fill > 0 {
+          let blocks: [Character] = ["▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"]
+          line += unicode ? String(blocks[min(7, Int(fill * 8))]) : (fill >= 0.5 ? "#" : ".")
+        } else {
+          line += row == 0 ? (unicode ? "▁" : "_") : " "
+        }
+      }
+      var label = row == height - 1 ? ValueFormat.text(highest, .plain) : (row == 0 ? ValueFormat.text(lowest, .plain) : "")
+      if row == height - 2 && logScale { label = "(log scale)" }
+      lines.append("  " + line + " " + label)
+    }
+    lines.append("  epoch 1" + String(repeating: " ", count: max(1, columns - 7 - String(losses.count).count)) + String(losses.count))
+    return lines.joined(separator: "\n") + "\n"
+  }
+}
