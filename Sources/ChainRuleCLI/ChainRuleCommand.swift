@@ -38,7 +38,7 @@ public enum ChainRuleCommand {
     var rest = arguments
     var command = "diff"
     var defaultToy = false
-    if let first = rest.first, ["diff", "check", "trace", "latex", "train", "help"].contains(first) {
+    if let first = rest.first, ["diff", "check", "trace", "latex", "train", "repl", "help"].contains(first) {
       command = first
       rest.removeFirst()
     } else if rest.isEmpty {
@@ -48,6 +48,9 @@ public enum ChainRuleCommand {
       switch command {
       case "help":
         return try help(rest)
+      case "repl" where !rest.contains("--help") && !rest.contains("-h"):
+        // Piped input: one line per formula or command, output collected.
+        return CommandResult(stdout: REPL.session(stdin() ?? "", isTerminal: isTerminal))
       default:
         break
       }
@@ -97,14 +100,15 @@ public enum ChainRuleCommand {
     case "trace": HelpText.trace
     case "latex": HelpText.latex
     case "train": HelpText.train
+    case "repl": HelpText.repl
     default: HelpText.main
     }
   }
 
   private static func help(_ rest: [String]) throws(CommandError) -> CommandResult {
     guard let topic = rest.first else { return CommandResult(stdout: HelpText.main) }
-    guard ["diff", "check", "trace", "latex", "train"].contains(topic) else {
-      throw .usage("no help for '\(topic)'; subcommands: diff, check, trace, latex, train", command: nil)
+    guard ["diff", "check", "trace", "latex", "train", "repl"].contains(topic) else {
+      throw .usage("no help for '\(topic)'; subcommands: diff, check, trace, latex, train, repl", command: nil)
     }
     return CommandResult(stdout: helpText(topic))
   }

@@ -15,6 +15,7 @@ enum HelpText {
       trace                   Show the forward pass and backward passes beside the closed forms.
       latex                   Write the derivation as a LaTeX document.
       train                   Fit a model's parameters to a CSV data set by gradient descent.
+      repl                    Type formulas one per line (also: no arguments on a terminal).
       help <subcommand>       Show help for a subcommand.
 
     OPTIONS:
@@ -154,5 +155,17 @@ enum HelpText {
 
     Prints the loss after every epoch and a loss curve at the end.
 
+    """
+
+  static let repl = """
+    OVERVIEW: Type formulas one per line and see their derivatives at once.
+
+    USAGE: chainrule repl
+           chainrule            (with a terminal on standard input)
+
+    On a terminal the line has editing and history (libedit, when the system has it); piped
+    input runs one line at a time, for scripts and tests. Errors never end the session.
+
+    \(REPL.help)
     """
 }

@@ -6,7 +6,7 @@ enum ValueFormat {
   /// A value with up to 12 significant digits, e.g. `2.28090062217` or `−0.4`.
   static func text(_ value: Double, _ notation: Notation) -> String {
     guard value.isFinite else { return value.isNaN ? "undefined" : (value > 0 ? "∞" : "−∞") }
-    var s = String(format: "%.12g", value)
+    var s = String(format: "%.12g", value == 0 ? 0 : value)
     if s.contains("e") {
       s = s.replacingOccurrences(of: "e+", with: "e").replacingOccurrences(of: "e-0", with: "e-")
       s = s.replacingOccurrences(of: "e0", with: "e")

@@ -268,12 +268,14 @@ public struct Trace {
   public var loss: Double { forward.last?.value ?? .nan }
 
   /// The largest relative disagreement between closed form, backprop and numeric values.
+  ///
+  /// Relative to the larger of the values and 10⁻⁸, so a derivative that is 0 and a central
+  /// difference of 10⁻¹⁶ (rounding) count as agreeing.
   public var largestDisagreement: Double {
     var worst = 0.0
     for g in gradients {
       let values = [g.closedFormValue, g.backpropValue, g.numericValue]
-      let scale = values.map(Swift.abs).max() ?? 0
-      guard scale > 0 else { continue }
+      let scale = Swift.max(values.map(Swift.abs).max() ?? 0, 1e-8)
       let spread = (values.max() ?? 0) - (values.min() ?? 0)
       worst = Swift.max(worst, spread / scale)
     }

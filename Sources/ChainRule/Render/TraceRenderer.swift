@@ -37,7 +37,7 @@ public struct TraceRenderer {
 
   private func format(_ value: Double) -> String {
     guard value.isFinite else { return "undefined" }
-    var text = String(format: "%.12g", value)
+    var text = String(format: "%.12g", value == 0 ? 0 : value)
     if notation == .unicode { text = text.replacingOccurrences(of: "-", with: "−") }
     return text
   }
