@@ -41,7 +41,8 @@ public enum ChainRuleCommand {
     if let first = rest.first, ["diff", "check", "trace", "latex", "train", "repl", "help"].contains(first) {
       command = first
       rest.removeFirst()
-    } else if rest.isEmpty {
+    } else if rest.isEmpty || (rest.count == 2 && rest[0] == "--format") {
+      // `chainrule` alone (or with only --format) runs the built-in toy model.
       defaultToy = true
     }
     do throws(CommandError) {
@@ -59,7 +60,7 @@ public enum ChainRuleCommand {
         return CommandResult(stdout: helpText(arguments.first == command ? command : nil))
       }
       if defaultToy {
-        return try runToyModel(stdin: stdin, isTerminal: isTerminal)
+        return try runToyModel(stdin: stdin, isTerminal: isTerminal, format: rest.last)
       }
       let options = try parse(rest, command: command)
       switch command {
@@ -114,11 +115,13 @@ public enum ChainRuleCommand {
   }
 
   /// The README's first command: the toy model, differentiated and checked at the book's point.
-  private static func runToyModel(stdin: () -> String?, isTerminal: Bool) throws(CommandError) -> CommandResult {
+  private static func runToyModel(stdin: () -> String?, isTerminal: Bool, format: String?) throws(CommandError)
+    -> CommandResult
+  {
     var options = try parse(
       [ToyModel.source, "--at", ToyModel.point, "--wrt", ToyModel.parameters.joined(separator: ",")],
       command: "diff")
-    options.values["--format"] = isTerminal ? "unicode" : "plain"
+    options.values["--format"] = format ?? (isTerminal ? "unicode" : "plain")
     let diff = try DiffCommand.run(options, stdin: stdin, isTerminal: isTerminal)
     let check = try CheckCommand.run(options, stdin: stdin, isTerminal: isTerminal)
     var out = "ChainRule: the toy model, differentiated symbolically (no formula given; see 'chainrule --help')\n\n"

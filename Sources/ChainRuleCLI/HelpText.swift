@@ -150,6 +150,7 @@ enum HelpText {
       --at <values>           Starting values, e.g. w=0.5,b=0; parameters not given start
                               uniformly random in [−0.5, 0.5]. Non-parameters given here are fixed.
       --wrt <names>           Fit only these parameters.
+      --format <format>       plain or unicode (default: unicode on a terminal).
       -f, --file <path>       Read the model from a file.
       -h, --help              Show help information.
 

@@ -4,7 +4,7 @@ import Foundation
 /// `chainrule train`: fit a model's parameters to a CSV data set by gradient descent.
 enum TrainCommand {
   static let valueOptions: Set<String> = [
-    "--data", "--lr", "--batch", "--epochs", "--optimizer", "--seed", "--at", "--file", "--wrt",
+    "--data", "--lr", "--batch", "--epochs", "--optimizer", "--seed", "--at", "--file", "--wrt", "--format",
   ]
   static let flagOptions: Set<String> = []
 
@@ -72,7 +72,11 @@ enum TrainCommand {
     let trainer = Trainer(formula: formula, parameters: parameters, data: data)
     var out = ""
     var progressLines = ""
-    let notation: Notation = isTerminal ? .unicode : .plain
+    let formatText = arguments.values["--format"] ?? (isTerminal ? "unicode" : "plain")
+    guard formatText == "plain" || formatText == "unicode" else {
+      throw .usage("--format must be plain or unicode for train; found '\(formatText)'", command: command)
+    }
+    let notation: Notation = formatText == "unicode" ? .unicode : .plain
     let width = String(epochs).count
     let mode = batch.map { "mini-batches of \(min($0, data.rows.count)) rows, shuffled each epoch" } ?? "full batch (\(data.rows.count) rows)"
     out += "training \(parameters.map(notation.name).joined(separator: ", ")) on \(data.rows.count) rows of \(dataPath)\n"
@@ -95,7 +99,7 @@ enum TrainCommand {
     if let last = result.history.last, !last.loss.isFinite {
       out += "the loss diverged: try a smaller --lr\n"
     }
-    out += "\nloss by epoch\n" + LossCurve.render(result.history.map(\.loss), unicode: isTerminal)
+    out += "\nloss by epoch\n" + LossCurve.render(result.history.map(\.loss), unicode: notation == .unicode)
     out += "\nfitted parameters\n"
     var rows = [["parameter", "start", "fitted"]]
     for (i, name) in parameters.enumerated() {
@@ -143,9 +147,9 @@ enum LossCurve {
           line += unicode ? "█" : "#"
         } else if fill > 0 {
           let blocks: [Character] = ["▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"]
-          line += unicode ? String(blocks[min(7, Int(fill * 8))]) : (fill >= 0.5 ? "#" : ".")
+          line += unicode ? String(blocks[min(7, Int(fill * 8))]) : (fill >= 0.5 ? "#" : " ")
         } else {
-          line += row == 0 ? (unicode ? "▁" : "_") : " "
+          line += " "
         }
       }
       var label = row == height - 1 ? ValueFormat.text(highest, .plain) : (row == 0 ? ValueFormat.text(lowest, .plain) : "")

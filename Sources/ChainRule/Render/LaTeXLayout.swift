@@ -105,18 +105,37 @@ public struct LaTeXLayout {
     var lines: [String] = []
     var current = lhs + " ="
     var currentIsFresh = true
+    var previous = ""
     for piece in pieces {
-      let candidate = current + " " + piece
+      let isFactor = piece.hasPrefix(Self.factorMark)
+      let text = isFactor ? String(piece.dropFirst(Self.factorMark.count)) : piece
+      // Factors sit side by side; `\cdot` only where juxtaposition would misread, and at the
+      // start of a continued line.
+      let joiner = isFactor && Self.needsDot(after: previous, before: text) ? " \\cdot " : " "
+      let candidate = current + joiner + text
       if !currentIsFresh && Self.width(candidate) > lineWidth {
         lines.append(current)
-        current = piece
+        current = isFactor ? "\\cdot " + text : text
       } else {
         current = candidate
       }
       currentIsFresh = false
+      previous = text
     }
     lines.append(current)
     return lines
+  }
+
+  /// Marks a piece that continues a product (rather than a sum).
+  static let factorMark = "\u{1}"
+
+  /// Whether two factors side by side would misread without `\cdot`: a number after anything, or
+  /// a bracket after a name (which would read as a function call).
+  static func needsDot(after previous: String, before next: String) -> Bool {
+    if next.first?.isNumber == true { return true }
+    let opensBracket = next.hasPrefix("\\left(") || next.hasPrefix("\\bigl(")
+    let previousIsNumber = !previous.isEmpty && previous.allSatisfy { $0.isNumber || $0 == "." || $0 == "-" }
+    return opensBracket && !previousIsNumber
   }
 
   /// The breakable pieces of `id`; joined with spaces they are its LaTeX.
@@ -151,9 +170,7 @@ public struct LaTeXLayout {
           continue
         }
         var factorPieces = bracketedPieces(factor, budget: budget)
-        if i > 0 && !(i == 1 && graph.numberValue(factors[0]) != nil) {
-          factorPieces[0] = "\\cdot " + factorPieces[0]
-        }
+        if i > 0 { factorPieces[0] = Self.factorMark + factorPieces[0] }
         result += factorPieces
       }
       return mergeSign(result)
@@ -184,7 +201,8 @@ public struct LaTeXLayout {
   private func mergeSign(_ pieces: [String]) -> [String] {
     guard pieces.first == "-", pieces.count > 1 else { return pieces }
     var rest = Array(pieces.dropFirst())
-    rest[0] = "-" + rest[0].replacingOccurrences(of: "\\cdot ", with: "", count: 1)
+    let first = rest[0].hasPrefix(Self.factorMark) ? String(rest[0].dropFirst(Self.factorMark.count)) : rest[0]
+    rest[0] = "-" + first
     return rest
   }
 
