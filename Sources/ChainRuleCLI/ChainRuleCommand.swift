@@ -57,7 +57,9 @@ public enum ChainRuleCommand {
       }
       if rest == ["--version"] { return CommandResult(stdout: "chainrule \(version)\n") }
       if !defaultToy && rest.contains("--help") || rest.contains("-h") {
-        return CommandResult(stdout: helpText(arguments.first == command ? command : nil))
+        // `chainrule 'x^2' --help` asks about diff, the implied subcommand.
+        let implied = arguments.first == command || rest.count > 1 ? command : nil
+        return CommandResult(stdout: helpText(implied))
       }
       if defaultToy {
         return try runToyModel(stdin: stdin, isTerminal: isTerminal, format: rest.last)
@@ -123,6 +125,7 @@ public enum ChainRuleCommand {
       command: "diff")
     options.values["--format"] = format ?? (isTerminal ? "unicode" : "plain")
     let diff = try DiffCommand.run(options, stdin: stdin, isTerminal: isTerminal)
+    if format == "json" { return diff }
     let check = try CheckCommand.run(options, stdin: stdin, isTerminal: isTerminal)
     var out = "ChainRule: the toy model, differentiated symbolically (no formula given; see 'chainrule --help')\n\n"
     out += diff.stdout + "\n" + check.stdout

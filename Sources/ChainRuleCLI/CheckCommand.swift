@@ -8,6 +8,9 @@ enum CheckCommand {
   static func run(_ arguments: Arguments, stdin: () -> String?, isTerminal: Bool) throws(CommandError)
     -> CommandResult
   {
+    if arguments.values["--format"] == "latex" {
+      throw .usage("check prints plain, unicode or json; for LaTeX use 'chainrule latex … --at …'", command: "check")
+    }
     let request = try GradientRequest(arguments, command: "check", stdin: stdin, isTerminal: isTerminal)
     guard let point = request.point, let values = request.pointValues else {
       throw .usage("check needs a point: add --at name=value,…", command: "check")

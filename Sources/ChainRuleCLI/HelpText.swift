@@ -89,7 +89,8 @@ enum HelpText {
     OPTIONS:
       --at <point>            A value for every variable, e.g. x=2.3,y=2 (required).
       --wrt <names>           The parameters (default: every variable except the data names).
-      --data <names>          The data names, e.g. x,y (default: x, y, t, i with any subscript).
+      --data <names>          The data names, e.g. x,y (default: x, y, t, i with any subscript,
+                              x_i, y_i, target, input).
       --steps <cut>           textbook (default): each function application is a step and the
                               arithmetic around it one step; primitive: one step per operation.
       --update <rate>         Append one gradient-descent step θ ← θ − rate·∂ℓ/∂θ.
@@ -116,7 +117,7 @@ enum HelpText {
       --wrt <names>           The variables to differentiate by (default: all).
       --at <point>            Add values, the forward pass, both backward passes and the
                               comparison table of 'trace'.
-      --data <names>          The data names for the trace (default: x, y, t, i).
+      --data <names>          The data names for the trace (as for 'trace').
       --steps                 Add the rule-by-rule derivation of every derivative.
       --fragment              Print only the body, for \\input.
       --brackets <style>      square (default, as the book) or round brackets for function

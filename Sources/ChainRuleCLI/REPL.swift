@@ -14,6 +14,8 @@ struct REPL {
   private(set) var wrt: String? = nil
   /// The last formula entered (with the definitions before it).
   private(set) var lastFormula: String? = nil
+  /// Whether the point and variables are the toy model's, to be dropped with the next formula.
+  private var settingsFromToyModel = false
   let isTerminal: Bool
 
   static let help = """
@@ -31,6 +33,20 @@ struct REPL {
     """
 
   init(isTerminal: Bool) { self.isTerminal = isTerminal }
+
+  /// A session that starts on the built-in toy model at the book's point, so `:trace` works at once.
+  static func startingWithToyModel(isTerminal: Bool) -> (REPL, String) {
+    var repl = REPL(isTerminal: isTerminal)
+    let lines = ToyModel.source.split(separator: "\n").map(String.init).filter { !$0.hasPrefix("#") }
+    repl.definitions = Array(lines.dropLast())
+    repl.point = ToyModel.point
+    repl.wrt = ToyModel.parameters.joined(separator: ",")
+    // The result line is entered as a bare formula, so it becomes the session's last formula.
+    let result = (lines.last ?? "").split(separator: "=", maxSplits: 1).last.map(String.init) ?? ""
+    let (output, _) = repl.handle(result)
+    repl.settingsFromToyModel = true
+    return (repl, output)
+  }
 
   /// Handles one line; returns what to print and whether the session should end.
   mutating func handle(_ rawLine: String) -> (output: String, quit: Bool) {
@@ -56,6 +72,11 @@ struct REPL {
       let name = line.split(separator: "=", maxSplits: 1)[0].trimmingCharacters(in: .whitespaces)
       return ("defined \(name)\n", false)
     }
+    if settingsFromToyModel {
+      point = nil
+      wrt = nil
+      settingsFromToyModel = false
+    }
     lastFormula = source
     return (run(["diff", source]), false)
   }
@@ -68,9 +89,11 @@ struct REPL {
     case ":quit", ":q", ":exit": return ("", true)
     case ":help", ":h", ":?": return (Self.help, false)
     case ":at":
+      settingsFromToyModel = false
       point = argument.isEmpty ? nil : argument.replacingOccurrences(of: " ", with: "")
       return (point.map { "point: \($0)\n" } ?? "point cleared\n", false)
     case ":wrt":
+      settingsFromToyModel = false
       wrt = argument.isEmpty ? nil : argument.replacingOccurrences(of: " ", with: "")
       return (wrt.map { "differentiating by \($0)\n" } ?? "differentiating by every variable\n", false)
     case ":defs":
@@ -156,10 +179,18 @@ final class LineReader {
 
 extension ChainRuleCommand {
   /// The interactive REPL on a terminal: reads, prints as it goes, until `:quit` or Ctrl-D.
-  public static func runInteractiveREPL() -> Int32 {
+  public static func runInteractiveREPL(startWithToyModel: Bool = false) -> Int32 {
     let reader = LineReader()
     var repl = REPL(isTerminal: true)
-    print("ChainRule \(version): type a formula, or :help")
+    if startWithToyModel {
+      let (session, output) = REPL.startingWithToyModel(isTerminal: true)
+      repl = session
+      print("ChainRule \(version): the built-in toy model at the book's point\n")
+      FileHandle.standardOutput.write(Data(output.utf8))
+      print("\nType :trace to watch backpropagation reach these numbers, a formula of your own, or :help.")
+    } else {
+      print("ChainRule \(version): type a formula, or :help")
+    }
     while let line = reader.read(prompt: "chainrule> ") {
       let (output, quit) = repl.handle(line)
       FileHandle.standardOutput.write(Data(output.utf8))

@@ -17,6 +17,9 @@ enum TraceCommand {
       throw .usage("--steps must be textbook or primitive; found '\(granularityText)'", command: "trace")
     }
     var program: ForwardProgram? = nil
+    if arguments.values["--format"] == "latex" {
+      throw .usage("trace prints plain, unicode or json; for LaTeX use 'chainrule latex … --at …'", command: "trace")
+    }
     let request = try GradientRequest(
       arguments, command: "trace", stdin: stdin, isTerminal: isTerminal,
       defaultVariables: { formula in

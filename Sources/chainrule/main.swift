@@ -3,7 +3,8 @@ import Foundation
 
 let arguments = Array(CommandLine.arguments.dropFirst())
 if (arguments.isEmpty || arguments == ["repl"]) && isatty(STDIN_FILENO) == 1 && isatty(STDOUT_FILENO) == 1 {
-  exit(ChainRuleCommand.runInteractiveREPL())
+  // On a terminal, plain `chainrule` opens the REPL on the built-in toy model.
+  exit(ChainRuleCommand.runInteractiveREPL(startWithToyModel: arguments.isEmpty))
 }
 let result = ChainRuleCommand.run(
   arguments: arguments,

@@ -72,7 +72,7 @@ import Testing
     return lines
   }
 
-  static let documents = ["docs/tutorial.md", "README.md"]
+  static let documents = ["docs/tutorial.md", "README.md", "docs/reference.md"]
 
   @Test(arguments: documents)
   func consoleBlocksShowRealOutput(_ document: String) throws {

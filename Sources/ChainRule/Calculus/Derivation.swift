@@ -64,7 +64,7 @@ public struct Derivation {
   public private(set) var assembled: NodeID
   /// The simplifications applied to reach ``result``.
   public private(set) var simplifications: [SimplificationRule] = []
-  /// The simplified derivative: what `diff` prints.
+  /// The simplified derivative; what `diff` prints when ``matchesDiff`` is true.
   public private(set) var result: NodeID
   /// Whether ``result`` was rewritten into `diff`'s arrangement by the distributive law
   /// (the rules can leave a·(b + c) where `diff`'s backward sweep gives a·b + a·c).

@@ -3,7 +3,7 @@ public enum EvaluationError: Error, Hashable, Sendable {
   /// A variable was given no value.
   case unboundSymbol(String)
   /// The subexpression at `node` has no real value there (log of a negative, division by zero,
-  /// overflow …); `operand` is the offending argument or base, when there is one.
+  /// overflow …); the ``DomainError`` says why.
   case domain(DomainError, node: NodeID)
 }
 
@@ -17,7 +17,7 @@ public enum EvaluationError: Error, Hashable, Sendable {
 /// let value = try Evaluator(graph: graph).evaluate(id, at: ["x": 2])
 /// ```
 public struct Evaluator {
-  /// A kink met during evaluation: the node and the quantity whose sign chooses the branch.
+  /// A kink met during evaluation: the call node whose branch was chosen by convention.
   public struct Kink: Hashable, Sendable {
     /// The call node with the kink.
     public var node: NodeID

@@ -21,7 +21,9 @@ public struct DataTable: Sendable {
 
   /// Reads comma-separated text whose first line names the columns; `#` lines are comments.
   ///
-  /// - Parameter canonicalName: Maps a header cell to a canonical name (nil if it is not a name).
+  /// - Parameters:
+  ///   - text: The CSV text.
+  ///   - canonicalName: Maps a header cell to a canonical name (nil if it is not a name).
   /// - Throws: ``ParseError`` naming the line of a malformed row or header.
   public init(csv text: String, canonicalName: (String) -> String?) throws(ParseError) {
     var header: [String]? = nil

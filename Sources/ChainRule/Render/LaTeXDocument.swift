@@ -127,7 +127,8 @@ public struct LaTeXDocument {
   }
 
   private func traceSections(_ trace: Trace) -> String {
-    let renderer = TraceRenderer(trace: trace, notation: .latex)
+    var renderer = TraceRenderer(trace: trace, notation: .latex)
+    renderer.brackets = brackets
     let printer = ExpressionPrinter(graph: trace.graph, notation: .latex, brackets: brackets)
     var out = "\n\\section*{Forward pass}\nEach step is computed once and stored.\n\\begin{align*}\n"
     out += trace.forward.map {

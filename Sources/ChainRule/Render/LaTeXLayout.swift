@@ -8,7 +8,8 @@
 public struct LaTeXLayout {
   /// The printer used for pieces that fit.
   public let printer: ExpressionPrinter
-  /// Glyphs per line; about 48 fit the text width of an `article` page at 10pt.
+  /// Glyphs per line, as estimated by ``width(_:)``; 56 fits the text width of an `article`
+  /// page at 10pt (checked by the pdflatex test, which fails on overfull boxes).
   public var lineWidth: Double = 56
 
   public init(printer: ExpressionPrinter, lineWidth: Double = 56) {

@@ -2,6 +2,8 @@
 public struct TraceRenderer {
   public let trace: Trace
   public let notation: Notation
+  /// Brackets around function arguments in LaTeX.
+  public var brackets: ExpressionPrinter.Brackets = .square
 
   /// Creates a renderer for `trace` in `notation` (``text(update:)`` is for plain and Unicode;
   /// ``LaTeXDocument`` lays out the LaTeX version).
@@ -10,7 +12,9 @@ public struct TraceRenderer {
     self.notation = notation
   }
 
-  private var stepPrinter: ExpressionPrinter { ExpressionPrinter(graph: trace.graph, notation: notation) }
+  private var stepPrinter: ExpressionPrinter {
+    ExpressionPrinter(graph: trace.graph, notation: notation, brackets: brackets)
+  }
   private var resultName: String { trace.forward.last?.step.name ?? "l" }
 
   /// ∂ℓ/∂name in this notation.

@@ -1,7 +1,7 @@
 /// The functions a formula may call: a closed set, so every pass switches over it exhaustively.
 ///
 /// Each function's derivative lives in `Calculus/Function+Derivative.swift`, its numeric value in
-/// `Numeric/Function+Evaluation.swift` and its notation in `Render/Function+Notation.swift`;
+/// `Expression/Function+Evaluation.swift` and its notation in `Render/Notation.swift`;
 /// adding a case breaks the build in each of them until it is handled.
 public enum Function: String, CaseIterable, Hashable, Sendable {
   case sin, cos, tan, exp, log, sqrt, tanh, sigmoid, softplus, relu, abs, atan, sinh, cosh
