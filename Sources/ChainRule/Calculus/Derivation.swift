@@ -71,6 +71,11 @@ public struct Derivation {
   public private(set) var rearranged = false
   /// Whether ``result`` is the node `diff` prints for this derivative.
   public private(set) var matchesDiff = false
+  /// `diff`'s form of the derivative, when the rules end in a different arrangement that the
+  /// distributive law alone does not reconcile (e.g. over a common denominator).
+  public private(set) var diffForm: NodeID? = nil
+  /// Whether ``result`` and ``diffForm`` agreed at random points (where both have values).
+  public private(set) var agreesNumerically = false
 
   private var nameOf: [NodeID: NodeID] = [:]
   private var prefix = "u"
@@ -103,8 +108,29 @@ public struct Derivation {
         result = diffForm
         rearranged = true
         matchesDiff = true
+      } else {
+        self.diffForm = diffForm
+        agreesNumerically = Self.agree(result, diffForm, variables: formula.variables, in: graph)
       }
     }
+  }
+
+  /// Whether two expressions agree at seeded random points, skipping points where either has no
+  /// value; at least three points must be compared.
+  static func agree(_ a: NodeID, _ b: NodeID, variables: [String], in graph: ExpressionGraph) -> Bool {
+    var generator = SplitMix64(seed: 7)
+    let evaluator = Evaluator(graph: graph)
+    var compared = 0
+    for _ in 0..<20 where compared < 5 {
+      var point: [String: Double] = [:]
+      for name in variables { point[name] = Double.random(in: 0.3...1.7, using: &generator) }
+      guard let x = try? evaluator.evaluate(a, at: point), let y = try? evaluator.evaluate(b, at: point) else {
+        continue
+      }
+      guard Swift.abs(x - y) <= 1e-9 * Swift.max(1, Swift.abs(x), Swift.abs(y)) else { return false }
+      compared += 1
+    }
+    return compared >= 3
   }
 
   // MARK: Naming inner functions
