@@ -94,7 +94,7 @@ public struct Diagnostic: Error, Hashable, Sendable {
     case .selfReference(let name): "'\(name)' must be defined before it is used"
     case .unexpectedCharacter(let text) where text.contains("control"):
       "remove the control character"
-    case .unsupportedCommand: "supported: \\frac \\sqrt \\cdot \\times \\left \\right, functions and Greek letters"
+    case .unsupportedCommand(let command): LaTeXLexer.hint(forUnsupported: command)
     default: nil
     }
   }

@@ -130,12 +130,32 @@ struct Lexer {
 
   private mutating func lexNumber() throws(Diagnostic) -> Token {
     let start = position
+    let (text, end) = Self.scanNumber(in: scalars, from: position)
+    position = end
+    guard let value = Double(text), value.isFinite else {
+      throw Diagnostic(.numberOutOfRange(text), at: span(from: start))
+    }
+    return Token(kind: .number(value), span: span(from: start))
+  }
+
+  /// The number literal starting at `start` and the index just past it.
+  ///
+  /// Digits, an optional fraction and an optional exponent (`2`, `.5`, `2.`, `6.02E23`, `1e-3`),
+  /// spelled so `Double(_:)` reads it: `.5` → `0.5`, `2.` → `2.0`. Shared by both lexers.
+  static func scanNumber(in scalars: [Unicode.Scalar], from start: Int) -> (text: String, end: Int) {
+    var position = start
+    func peek(_ ahead: Int = 0) -> Unicode.Scalar? {
+      position + ahead < scalars.count ? scalars[position + ahead] : nil
+    }
+    func isDigit(_ scalar: Unicode.Scalar?) -> Bool {
+      scalar.map { $0 >= "0" && $0 <= "9" } ?? false
+    }
     var text = ""
     while let c = peek(), isDigit(c) {
       text.unicodeScalars.append(c)
       position += 1
     }
-    if peek() == ".", peek(1).map(isDigit) == true || !text.isEmpty {
+    if peek() == ".", isDigit(peek(1)) || !text.isEmpty {
       text.append(".")
       position += 1
       while let c = peek(), isDigit(c) {
@@ -146,7 +166,7 @@ struct Lexer {
     if let e = peek(), e == "e" || e == "E" {
       var ahead = 1
       if let sign = peek(1), sign == "+" || sign == "-" { ahead = 2 }
-      if peek(ahead).map(isDigit) == true {
+      if isDigit(peek(ahead)) {
         text.append("e")
         if ahead == 2, let sign = peek(1) { text.unicodeScalars.append(sign) }
         position += ahead
@@ -158,10 +178,7 @@ struct Lexer {
     }
     if text.hasPrefix(".") { text = "0" + text }
     if text.hasSuffix(".") { text += "0" }
-    guard let value = Double(text), value.isFinite else {
-      throw Diagnostic(.numberOutOfRange(text), at: span(from: start))
-    }
-    return Token(kind: .number(value), span: span(from: start))
+    return (text, position)
   }
 
   private mutating func lexName() -> Token {

@@ -1,11 +1,17 @@
-/// A hand-written Pratt parser for ChainRule's formula grammar.
+/// A hand-written Pratt parser for ChainRule's formula grammar, in plain text or LaTeX.
 ///
 /// Precedence, from loosest to tightest: `+ −`, `· /` (and a number directly before a name or
 /// bracket, `2x`), unary `−`/`+`, `^`. `^` is right-associative and binds tighter than unary minus:
 /// `2^3^2` = 2⁹ and `-x^2` = −(x²); its right side may carry a sign (`x^-1`).
 ///
+/// LaTeX input is turned into the same tokens by ``LaTeXLexer`` and read by the same rules, with
+/// two additions: operands side by side multiply, at the precedence of `·` (`\omega_1 x`,
+/// `\sin[x] \cos[x]`), and a function without brackets takes one factor as its argument
+/// (`\sin x`, `\log 2x`, `\exp x^2`; `\sin x \cos y` is sin(x)·cos(y)).
+///
 /// ```swift
 /// let program = try Parser.parse("f = beta0 + omega0*x\nl = (f - y)^2")
+/// let same = try Parser.parse("f = \\beta_0 + \\omega_0 x \\\\ \\ell = (f - y)^2", syntax: .latex)
 /// ```
 public struct Parser {
   /// The deepest nesting of brackets and calls accepted before a diagnostic.
@@ -18,36 +24,72 @@ public struct Parser {
   private var index = 0
   private var depth = 0
   private var defined: Set<String> = []
+  /// LaTeX input: side-by-side operands multiply and functions may go without brackets.
+  private let readsLaTeX: Bool
 
-  private init(source: String, tokens: [Token]) {
+  private init(source: String, tokens: [Token], readsLaTeX: Bool) {
     self.source = source
     self.tokens = tokens
+    self.readsLaTeX = readsLaTeX
   }
 
-  /// Parses `source` into a program of one or more definitions.
+  /// Parses `source` into a program of one or more definitions, in the syntax it is written in:
+  /// LaTeX if it holds a backslash command, plain otherwise (see ``InputSyntax/auto``).
   ///
   /// - Parameter source: A formula, or lines `name = formula` (separated by line breaks or `;`).
   /// - Returns: The parsed program.
   /// - Throws: ``Diagnostic`` for the first problem found.
   public static func parse(_ source: String) throws(Diagnostic) -> Program {
+    try parse(source, syntax: .auto)
+  }
+
+  /// Parses `source` written in `syntax` into a program of one or more definitions.
+  ///
+  /// ```swift
+  /// let book = #"f[x, \phi] = \beta_1 + \omega_1 \cdot \sin[\beta_0 + \omega_0 \cdot x]"#
+  /// let program = try Parser.parse(book, syntax: .latex)
+  /// ```
+  ///
+  /// - Parameters:
+  ///   - source: A formula, or lines `name = formula` (separated by line breaks, `;`, or `\\` in
+  ///     LaTeX).
+  ///   - syntax: `.plain`, `.latex`, or `.auto` to choose by the text (``InputSyntax/resolved(for:)``).
+  /// - Returns: The parsed program; its spans point into `source` whatever the syntax.
+  /// - Throws: ``Diagnostic`` for the first problem found, including an unsupported LaTeX command.
+  public static func parse(_ source: String, syntax: InputSyntax) throws(Diagnostic) -> Program {
     let bytes = source.utf8.count
     guard bytes <= maximumInputBytes else {
       throw Diagnostic(
         .inputTooLarge(bytes: bytes, limit: maximumInputBytes), at: SourceSpan(start: 0, end: 0))
     }
-    var lexer = Lexer(source)
-    let tokens = try lexer.tokenize()
-    var parser = Parser(source: source, tokens: tokens)
+    let readsLaTeX = syntax.resolved(for: source) == .latex
+    let tokens: [Token]
+    if readsLaTeX {
+      var lexer = LaTeXLexer(source)
+      tokens = try lexer.tokenize()
+    } else {
+      var lexer = Lexer(source)
+      tokens = try lexer.tokenize()
+    }
+    var parser = Parser(source: source, tokens: tokens, readsLaTeX: readsLaTeX)
     return try parser.parseProgram()
   }
 
-  /// The canonical spelling of a single name as typed (`β₀`, `beta_0` → `beta0`), or nil if
-  /// `text` is not exactly one name.
+  /// The canonical spelling of a single name as typed (`β₀`, `beta_0`, `\beta_{0}` → `beta0`), or
+  /// nil if `text` is not exactly one name.
   public static func canonicalName(_ text: String) -> String? {
-    var lexer = Lexer(text.trimmingSpaces())
-    guard let tokens = try? lexer.tokenize(), tokens.count == 2,
-      case .name(let name) = tokens[0].kind
-    else { return nil }
+    // Plain first, then LaTeX, so printed names without a backslash (`w_{a,b}`) read too.
+    let trimmed = text.trimmingSpaces()
+    var tokens: [Token]? = nil
+    if InputSyntax.auto.resolved(for: trimmed) == .plain {
+      var lexer = Lexer(trimmed)
+      tokens = try? lexer.tokenize()
+    }
+    if tokens?.count != 2 {
+      var lexer = LaTeXLexer(trimmed)
+      tokens = try? lexer.tokenize()
+    }
+    guard let tokens, tokens.count == 2, case .name(let name) = tokens[0].kind else { return nil }
     return name
   }
 
@@ -157,38 +199,58 @@ public struct Parser {
     }
   }
 
+  // The recursive functions below keep their frames small (errors are built in helpers), so the
+  // nesting limit is reached before an 8 MB stack runs out, even in a debug build.
+
   private mutating func parseExpression(_ minimumPower: Int) throws(Diagnostic) -> SyntaxTree {
     depth += 1
     defer { depth -= 1 }
-    guard depth <= Self.maximumDepth else {
-      throw Diagnostic(.nestingTooDeep(limit: Self.maximumDepth), at: current.span)
-    }
+    guard depth <= Self.maximumDepth else { throw nestingTooDeep() }
     var left = try parsePrefix()
-    while true {
-      let token = current
-      if let power = infixPower(of: token.kind) {
-        guard power > minimumPower || (token.kind == .caret && power == minimumPower) else { break }
-        _ = advance()
-        // `^` is right-associative and its exponent may be signed: `x^-2`, `2^3^2`.
-        let right =
-          token.kind == .caret ? try parseExpression(Power.prefix - 1) : try parseExpression(power)
-        let op: SyntaxTree.Operator =
-          switch token.kind {
-          case .plus: .add
-          case .minus: .subtract
-          case .star: .multiply
-          case .slash: .divide
-          default: .power
-          }
-        left = .binary(op, left, right, left.span.merged(with: right.span))
-        continue
-      }
-      if startsOperand(token.kind) {
-        throw Diagnostic(.missingOperator(found: token.describe(in: source)), at: token.span)
-      }
-      break
-    }
+    while let extended = try parseInfix(after: left, minimumPower) { left = extended }
     return left
+  }
+
+  /// `left` extended by the operator at the current token and its right operand, or nil if the
+  /// operator binds more loosely than `minimumPower` (or there is none).
+  private mutating func parseInfix(after left: SyntaxTree, _ minimumPower: Int) throws(Diagnostic) -> SyntaxTree? {
+    let kind = current.kind
+    if let power = infixPower(of: kind) {
+      guard power > minimumPower || (kind == .caret && power == minimumPower) else { return nil }
+      _ = advance()
+      // `^` is right-associative and its exponent may be signed: `x^-2`, `2^3^2`.
+      let right = try parseExpression(kind == .caret ? Power.prefix - 1 : power)
+      return Self.binary(kind, left, right)
+    }
+    guard startsOperand(kind) else { return nil }
+    // In LaTeX, operands side by side multiply, as `·` does: `\omega_1 x`, `2 \sin x \cos x`.
+    // A number is never a right factor: `x 2` is as ambiguous in LaTeX as in plain text.
+    guard readsLaTeX && !kind.isNumber else { throw missingOperator() }
+    guard Power.product > minimumPower else { return nil }
+    let right = try parseExpression(Power.product)
+    return Self.binary(.star, left, right)
+  }
+
+  /// `left op right` for the operator token `kind`.
+  private static func binary(_ kind: Token.Kind, _ left: SyntaxTree, _ right: SyntaxTree) -> SyntaxTree {
+    let op: SyntaxTree.Operator =
+      switch kind {
+      case .plus: .add
+      case .minus: .subtract
+      case .star: .multiply
+      case .slash: .divide
+      default: .power
+      }
+    return .binary(op, left, right, left.span.merged(with: right.span))
+  }
+
+  private func nestingTooDeep() -> Diagnostic {
+    Diagnostic(.nestingTooDeep(limit: Self.maximumDepth), at: current.span)
+  }
+
+  /// Two operands side by side: the current token has no operator before it.
+  private func missingOperator() -> Diagnostic {
+    Diagnostic(.missingOperator(found: current.describe(in: source)), at: current.span)
   }
 
   private func startsOperand(_ kind: Token.Kind) -> Bool {
@@ -201,45 +263,56 @@ public struct Parser {
   private mutating func parsePrefix() throws(Diagnostic) -> SyntaxTree {
     let token = advance()
     switch token.kind {
-    case .number(let value):
-      let number = SyntaxTree.number(value, token.span)
-      // A number directly followed by a name or a bracket multiplies: `2x`, `2(x + 1)`, `2x^2`.
-      guard startsOperand(current.kind), !current.kind.isNumber else { return number }
-      let factor = try parseExpression(Power.prefix)
-      return .binary(.multiply, number, factor, token.span.merged(with: factor.span))
-    case .minus, .plus:
-      let operand = try parseExpression(Power.prefix)
-      let span = token.span.merged(with: operand.span)
-      return token.kind == .minus ? .negate(operand, span) : operand
-    case .openParen, .openBracket, .openBrace:
-      let inner = try parseExpression(0)
-      _ = try expectClosing(token)
-      return inner
-    case .name(let name):
-      return try parseName(name, token: token)
-    default:
-      index -= token.kind == .end ? 0 : 1
-      throw unexpected(expecting: "a number, a name or '('", at: token)
+    case .number: return try parseNumber(token)
+    case .minus, .plus: return try parseSigned(token)
+    case .openParen, .openBracket, .openBrace: return try parseGroup(token)
+    case .name: return try parseName(token)
+    default: throw unexpectedOperand(token)
     }
   }
 
-  private mutating func parseName(_ name: String, token: Token) throws(Diagnostic) -> SyntaxTree {
-    let function = name == "sigma" && current.isOpening ? .sigmoid : Function(named: name)
-    if let function {
-      guard current.isOpening else {
-        throw Diagnostic(.functionWithoutArguments(function.name), at: token.span)
-      }
-      let open = advance()
-      let arguments = try parseArguments(after: open)
-      let close = tokens[index - 1]
-      let span = token.span.merged(with: close.span)
-      guard arguments.count == function.arity else {
-        throw Diagnostic(
-          .wrongArgumentCount(function: function.name, expected: function.arity, found: arguments.count),
-          at: span)
-      }
-      return .call(function, arguments, span)
-    }
+  /// A number; directly followed by a name or a bracket it multiplies: `2x`, `2(x + 1)`, `2x^2`.
+  private mutating func parseNumber(_ token: Token) throws(Diagnostic) -> SyntaxTree {
+    guard case .number(let value) = token.kind else { return .number(0, token.span) }
+    let number = SyntaxTree.number(value, token.span)
+    guard startsOperand(current.kind), !current.kind.isNumber else { return number }
+    let factor = try parseExpression(Power.prefix)
+    return .binary(.multiply, number, factor, token.span.merged(with: factor.span))
+  }
+
+  /// `-x`, `+x`: the sign binds more loosely than `^`, so `-x^2` is −(x²).
+  private mutating func parseSigned(_ sign: Token) throws(Diagnostic) -> SyntaxTree {
+    let operand = try parseExpression(Power.prefix)
+    let span = sign.span.merged(with: operand.span)
+    return sign.kind == .minus ? .negate(operand, span) : operand
+  }
+
+  /// `(x)`, `[x]`, `{x}`.
+  private mutating func parseGroup(_ open: Token) throws(Diagnostic) -> SyntaxTree {
+    let inner = try parseExpression(0)
+    _ = try expectClosing(open)
+    return inner
+  }
+
+  private mutating func unexpectedOperand(_ token: Token) -> Diagnostic {
+    index -= token.kind == .end ? 0 : 1
+    return unexpected(expecting: "a number, a name or '('", at: token)
+  }
+
+  private mutating func parseName(_ token: Token) throws(Diagnostic) -> SyntaxTree {
+    if let function = function(calledBy: token) { return try parseCall(function, token) }
+    return try parseReference(token)
+  }
+
+  /// The function a name token calls: its own, or the sigmoid for `sigma` before a bracket.
+  private func function(calledBy token: Token) -> Function? {
+    guard case .name(let name) = token.kind else { return nil }
+    return name == "sigma" && current.isOpening ? .sigmoid : Function(named: name)
+  }
+
+  /// A name that is not a function: a symbol, or a definition with its argument list (`f[x, φ]`).
+  private mutating func parseReference(_ token: Token) throws(Diagnostic) -> SyntaxTree {
+    guard case .name(let name) = token.kind else { return .name("", token.span) }
     if current.isOpening {
       if defined.contains(name) {
         // `f[x, φ]` refers to the definition of `f`; its argument list is only notation.
@@ -247,12 +320,76 @@ public struct Parser {
         _ = try parseArguments(after: open)
         return .name(name, token.span)
       }
-      if let suggestion = Function.suggestion(for: name) {
-        throw Diagnostic(.unknownFunction(name, suggestion: suggestion), at: token.span)
+      // In LaTeX, `\omega (x + 1)` multiplies; only a word close to a function name is refused,
+      // and an argument list `f[x_i, \phi]` of a name not defined yet.
+      if readsLaTeX && (name.count < 3 || Function.suggestion(for: name) == nil) {
+        if let close = argumentListClose() { throw undefinedDefinition(name, token, close) }
+        return .name(name, token.span)
       }
-      throw Diagnostic(.missingOperator(found: current.describe(in: source)), at: current.span)
+      throw notAFunction(name, token)
     }
     return .name(name, token.span)
+  }
+
+  /// The index of the bracket closing the one at the current token, if a comma separates what it
+  /// holds: an argument list, not a factor.
+  private func argumentListClose() -> Int? {
+    var level = 0
+    var hasComma = false
+    for i in index..<tokens.count {
+      let kind = tokens[i].kind
+      if tokens[i].isOpening { level += 1 }
+      if kind == .closeParen || kind == .closeBracket || kind == .closeBrace { level -= 1 }
+      if kind == .comma && level == 1 { hasComma = true }
+      if kind == .end || kind == .newline { return nil }
+      if level == 0 { return hasComma ? i : nil }
+    }
+    return nil
+  }
+
+  /// `f[x_i, \phi]` where no line defines `f`.
+  private func undefinedDefinition(_ name: String, _ token: Token, _ close: Int) -> Diagnostic {
+    let span = token.span.merged(with: tokens[close].span)
+    let bytes = Array(source.utf8)[span.start..<min(span.end, source.utf8.count)]
+    return Diagnostic(
+      .expected("a definition of '\(name)' on an earlier line", found: "'\(String(decoding: bytes, as: UTF8.self))'"),
+      at: span)
+  }
+
+  /// A name followed by a bracket that is neither a function nor a definition.
+  private func notAFunction(_ name: String, _ token: Token) -> Diagnostic {
+    if let suggestion = Function.suggestion(for: name) {
+      return Diagnostic(.unknownFunction(name, suggestion: suggestion), at: token.span)
+    }
+    return missingOperator()
+  }
+
+  /// `sin(x)`, `max[a, b]`; in LaTeX also `\sin x`.
+  private mutating func parseCall(_ function: Function, _ token: Token) throws(Diagnostic) -> SyntaxTree {
+    guard current.isOpening else { return try parseCallWithoutBrackets(function, token) }
+    let open = advance()
+    let arguments = try parseArguments(after: open)
+    let span = token.span.merged(with: tokens[index - 1].span)
+    guard arguments.count == function.arity else { throw wrongArgumentCount(function, arguments.count, span) }
+    return .call(function, arguments, span)
+  }
+
+  /// In LaTeX a function may take one factor without brackets: `\sin x`, `\log 2x`, `\exp -x^2`.
+  private mutating func parseCallWithoutBrackets(_ function: Function, _ token: Token) throws(Diagnostic)
+    -> SyntaxTree
+  {
+    let kind = current.kind
+    guard readsLaTeX && function.arity == 1 && (startsOperand(kind) || kind == .minus || kind == .plus) else {
+      throw Diagnostic(.functionWithoutArguments(function.name), at: token.span)
+    }
+    depth += 1  // counted like an argument list, so `\sin \sin … x` meets the limit in time
+    defer { depth -= 1 }
+    let argument = try parseExpression(Power.product)
+    return .call(function, [argument], token.span.merged(with: argument.span))
+  }
+
+  private func wrongArgumentCount(_ function: Function, _ count: Int, _ span: SourceSpan) -> Diagnostic {
+    Diagnostic(.wrongArgumentCount(function: function.name, expected: function.arity, found: count), at: span)
   }
 
   private mutating func parseArguments(after open: Token) throws(Diagnostic) -> [SyntaxTree] {
@@ -294,7 +431,8 @@ public struct Parser {
     switch current.kind {
     case .closeParen, .closeBracket, .closeBrace:
       throw Diagnostic(
-        .mismatchedBracket(expected: Self.closing(for: open), found: String(current.describe(in: source).dropFirst().dropLast())),
+        .mismatchedBracket(
+          expected: Self.closing(for: open), found: String(current.describe(in: source).dropFirst().dropLast())),
         at: current.span)
     case .end, .newline:
       throw Diagnostic(.unclosedBracket(String(open.describe(in: source).dropFirst().dropLast())), at: open.span)

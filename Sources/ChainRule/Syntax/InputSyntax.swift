@@ -1,0 +1,44 @@
+/// How a formula's text is written: ChainRule's plain grammar or the textbook's LaTeX.
+///
+/// ```swift
+/// InputSyntax.auto.resolved(for: "beta0 + omega0*x")         // .plain
+/// InputSyntax.auto.resolved(for: "\\beta_0 + \\omega_0 x")    // .latex
+/// ```
+public enum InputSyntax: String, CaseIterable, Sendable {
+  /// LaTeX if the text holds a backslash command (`\beta`, `\frac`, `\\`) or is wrapped in `$…$`,
+  /// plain otherwise.
+  case auto
+  /// The plain grammar: `beta0 + omega0*x`, `β₀ + ω₀·x`, `sin(x)^2`.
+  case plain
+  /// LaTeX math: `\beta_0 + \omega_0 \cdot x`, `\sin\left[x\right]^{2}`, `\frac{1}{2}`.
+  case latex
+
+  /// The syntax `source` is read in: `.plain` or `.latex`, never `.auto`.
+  ///
+  /// Backslashes inside `#` comments do not count, so a plain file may mention `\frac` in a note.
+  public func resolved(for source: String) -> InputSyntax {
+    guard self == .auto else { return self }
+    let trimmed = source.trimmingSpaces()
+    if trimmed.count >= 2 && trimmed.hasPrefix("$") && trimmed.hasSuffix("$") { return .latex }
+    var inComment = false
+    var afterBackslash = false
+    for scalar in source.unicodeScalars {
+      if afterBackslash && Self.startsCommand(scalar) { return .latex }
+      afterBackslash = false
+      switch scalar {
+      case "\n": inComment = false
+      case "#": inComment = true
+      case "\\": afterBackslash = !inComment
+      default: break
+      }
+    }
+    return .plain
+  }
+
+  /// Whether `\` followed by `scalar` is a LaTeX command: a word (`\beta`) or one of the
+  /// punctuation commands the LaTeX reader knows (`\\`, `\,`, `\{`, `\[` …).
+  private static func startsCommand(_ scalar: Unicode.Scalar) -> Bool {
+    if (scalar >= "a" && scalar <= "z") || (scalar >= "A" && scalar <= "Z") { return true }
+    return "\\,;:!>{}[]()| ".unicodeScalars.contains(scalar)
+  }
+}
