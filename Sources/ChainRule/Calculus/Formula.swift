@@ -63,8 +63,10 @@ public struct Formula {
 
   /// The canonical, readable form of `id`.
   public func simplified(_ id: NodeID) -> NodeID {
-    var canonical = CanonicalForm(graph: graph)
-    return canonical.simplify(id)
+    graph.withStack(for: id) {
+      var canonical = CanonicalForm(graph: graph)
+      return canonical.simplify(id)
+    }
   }
 
   /// The formula with some variables replaced by constants (`λ = 0.01`).

@@ -35,6 +35,8 @@ public struct Diagnostic: Error, Hashable, Sendable {
     case redefinition(String)
     /// A definition that uses its own name.
     case selfReference(String)
+    /// A defined name given an argument list that is not just names: `f(3)`.
+    case argumentsNotSubstituted(String)
     /// A LaTeX command the LaTeX reader does not support.
     case unsupportedCommand(String)
     /// Bytes that are not valid UTF-8.
@@ -67,12 +69,13 @@ public struct Diagnostic: Error, Hashable, Sendable {
       "expected '\(expected)' to close the bracket, found '\(found)'"
     case .unmatchedClosingBracket(let bracket): "'\(bracket)' has no matching opening bracket"
     case .emptyInput: "the input holds no formula"
-    case .nestingTooDeep(let limit): "brackets and calls are nested more than \(limit) deep"
+    case .nestingTooDeep(let limit): "the formula nests more than \(limit) levels deep (brackets, calls, signs or powers)"
     case .inputTooLarge(let bytes, let limit):
       "the input is \(bytes) bytes; formulas are limited to \(limit) bytes"
     case .numberOutOfRange(let text): "the number \(text) is too large for a 64-bit float"
     case .redefinition(let name): "'\(name)' is defined twice"
     case .selfReference(let name): "'\(name)' is used in its own definition"
+    case .argumentsNotSubstituted(let name): "'\(name)' stands for its definition; its arguments are not substituted"
     case .unsupportedCommand(let command): "unsupported LaTeX command '\(command)'"
     case .invalidUTF8: "the input is not valid UTF-8"
     }
@@ -91,7 +94,8 @@ public struct Diagnostic: Error, Hashable, Sendable {
     case .nestingTooDeep: "write the formula as definitions, one step per line"
     case .inputTooLarge: "split the formula into definitions, or differentiate a smaller part"
     case .redefinition: "give the second definition a new name"
-    case .selfReference(let name): "'\(name)' must be defined before it is used"
+    case .selfReference(let name): "give the new value its own name, e.g. '\(name)2 = \(name) + …'"
+    case .argumentsNotSubstituted(let name): "write '\(name)' alone, or '\(name)[x, φ]' with names as the book does"
     case .unexpectedCharacter(let text) where text.contains("control"):
       "remove the control character"
     case .unsupportedCommand(let command): LaTeXLexer.hint(forUnsupported: command)

@@ -85,7 +85,9 @@ struct SymbolSpelling: Hashable, Sendable {
         base = String(base.dropLast(trailing.count))
       }
     }
-    if !digits.isEmpty && base.hasSuffix("_") && base.count > 1 {
+    // `beta_0` → `beta0`, but `w1_11` stays `w1_11`: dropping its `_` would make it `w111`,
+    // the same as `w11_1`.
+    if !digits.isEmpty && base.hasSuffix("_") && base.count > 1 && base.dropLast().last?.isNumber == false {
       base.removeLast()
     }
     return base + digits

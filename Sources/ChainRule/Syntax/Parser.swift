@@ -22,7 +22,14 @@ public struct Parser {
   private let source: String
   private let tokens: [Token]
   private var index = 0
-  private var depth = 0
+  /// Nesting of the expression being parsed: 0 at the top of a line, +1 per bracket, call,
+  /// sign or exponent around the current token.
+  private var depth = -1
+  /// Open brackets around the current token, to tell a stray `)` from an empty group.
+  private var openGroups = 0
+  /// Whether a number here may multiply the name or bracket after it (`2x`): not in an
+  /// exponent, where `x^2 y` would otherwise silently read as x^(2y).
+  private var numberMayMultiply = true
   private var defined: Set<String> = []
   /// LaTeX input: side-by-side operands multiply and functions may go without brackets.
   private let readsLaTeX: Bool
@@ -72,7 +79,31 @@ public struct Parser {
       tokens = try lexer.tokenize()
     }
     var parser = Parser(source: source, tokens: tokens, readsLaTeX: readsLaTeX)
-    return try parser.parseProgram()
+    // Deep nesting recurses deeply: give it a stack that the nesting limit cannot exhaust,
+    // whatever thread the caller is on.
+    guard Self.mayNestDeeply(tokens) else { return try parser.parseProgram() }
+    let result = LargeStack.run { () -> Result<Program, Diagnostic> in
+      do throws(Diagnostic) {
+        return .success(try parser.parseProgram())
+      } catch {
+        return .failure(error)
+      }
+    }
+    return try result.get()
+  }
+
+  /// Whether the tokens could nest more than a small thread's stack holds: many openings,
+  /// signs or carets (each can open a level of recursion).
+  private static func mayNestDeeply(_ tokens: [Token]) -> Bool {
+    var levels = 0
+    for token in tokens {
+      switch token.kind {
+      case .openParen, .openBracket, .openBrace, .caret, .minus, .plus: levels += 1
+      default: break
+      }
+      if levels > 150 { return true }
+    }
+    return false
   }
 
   /// The canonical spelling of a single name as typed (`β₀`, `beta_0`, `\beta_{0}` → `beta0`), or
@@ -219,6 +250,7 @@ public struct Parser {
       guard power > minimumPower || (kind == .caret && power == minimumPower) else { return nil }
       _ = advance()
       // `^` is right-associative and its exponent may be signed: `x^-2`, `2^3^2`.
+      if kind == .caret { numberMayMultiply = false }
       let right = try parseExpression(kind == .caret ? Power.prefix - 1 : power)
       return Self.binary(kind, left, right)
     }
@@ -275,7 +307,9 @@ public struct Parser {
   private mutating func parseNumber(_ token: Token) throws(Diagnostic) -> SyntaxTree {
     guard case .number(let value) = token.kind else { return .number(0, token.span) }
     let number = SyntaxTree.number(value, token.span)
-    guard startsOperand(current.kind), !current.kind.isNumber else { return number }
+    let mayMultiply = numberMayMultiply || readsLaTeX
+    numberMayMultiply = true
+    guard mayMultiply, startsOperand(current.kind), !current.kind.isNumber else { return number }
     let factor = try parseExpression(Power.prefix)
     return .binary(.multiply, number, factor, token.span.merged(with: factor.span))
   }
@@ -289,6 +323,9 @@ public struct Parser {
 
   /// `(x)`, `[x]`, `{x}`.
   private mutating func parseGroup(_ open: Token) throws(Diagnostic) -> SyntaxTree {
+    numberMayMultiply = true
+    openGroups += 1
+    defer { openGroups -= 1 }
     let inner = try parseExpression(0)
     _ = try expectClosing(open)
     return inner
@@ -315,9 +352,14 @@ public struct Parser {
     guard case .name(let name) = token.kind else { return .name("", token.span) }
     if current.isOpening {
       if defined.contains(name) {
-        // `f[x, φ]` refers to the definition of `f`; its argument list is only notation.
+        // `f[x, φ]` refers to the definition of `f`; its argument list is only notation, so
+        // it may hold names only: `f(3)` would look like f evaluated at 3, which it is not.
         let open = advance()
-        _ = try parseArguments(after: open)
+        for argument in try parseArguments(after: open) {
+          guard case .name = argument else {
+            throw Diagnostic(.argumentsNotSubstituted(name), at: argument.span)
+          }
+        }
         return .name(name, token.span)
       }
       // In LaTeX, `\omega (x + 1)` multiplies; only a word close to a function name is refused,
@@ -361,6 +403,8 @@ public struct Parser {
     if let suggestion = Function.suggestion(for: name) {
       return Diagnostic(.unknownFunction(name, suggestion: suggestion), at: token.span)
     }
+    // `foo(x)` looks like a call; `x(y + 1)` like a product missing its `*`.
+    if name.count >= 3 { return Diagnostic(.unknownFunction(name, suggestion: nil), at: token.span) }
     return missingOperator()
   }
 
@@ -393,8 +437,9 @@ public struct Parser {
   }
 
   private mutating func parseArguments(after open: Token) throws(Diagnostic) -> [SyntaxTree] {
-    depth += 1
-    defer { depth -= 1 }
+    numberMayMultiply = true
+    openGroups += 1
+    defer { openGroups -= 1 }
     var arguments: [SyntaxTree] = []
     if closes(open, current.kind) {
       _ = advance()
@@ -445,9 +490,15 @@ public struct Parser {
     let token = token ?? current
     switch token.kind {
     case .closeParen, .closeBracket, .closeBrace:
-      if what.hasPrefix("an operator or the end") {
+      if what.hasPrefix("an operator or the end") || openGroups == 0 {
         let text = String(token.describe(in: source).dropFirst().dropLast())
         return Diagnostic(.unmatchedClosingBracket(text), at: token.span)
+      }
+    case .end, .newline:
+      // Point just after the last thing written, where the missing part belongs.
+      if let position = tokens.firstIndex(of: token), position > 0, tokens[position - 1].kind != .newline {
+        let end = tokens[position - 1].span.end
+        return Diagnostic(.expected(what, found: token.describe(in: source)), at: SourceSpan(start: end, end: end))
       }
     default: break
     }
