@@ -276,8 +276,9 @@ public struct Parser {
     return .binary(op, left, right, left.span.merged(with: right.span))
   }
 
+  /// The caret goes under the token that opened the level beyond the limit.
   private func nestingTooDeep() -> Diagnostic {
-    Diagnostic(.nestingTooDeep(limit: Self.maximumDepth), at: current.span)
+    Diagnostic(.nestingTooDeep(limit: Self.maximumDepth), at: index > 0 ? tokens[index - 1].span : current.span)
   }
 
   /// Two operands side by side: the current token has no operator before it.
