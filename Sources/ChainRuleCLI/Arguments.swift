@@ -81,4 +81,3 @@ struct Arguments {
     return !["-f", "-o", "-h"].contains(argument)
   }
 }
-

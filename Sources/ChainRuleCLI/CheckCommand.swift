@@ -84,4 +84,3 @@ enum CheckCommand {
     return JSONValue.object([("passed", .bool(passed)), ("rows", .array(entries))]).serialized() + "\n"
   }
 }
-

@@ -100,14 +100,18 @@ struct DerivativeReport {
       out += "\(notation.name(result)) = \(printer.string(closedForm))\n"
     }
     if let point = request.point, let value = values[closedForm] {
-      out += "at \(ValueFormat.point(point, notation)):  \(notation.name(result)) = \(ValueFormat.text(value, notation))\n"
+      out +=
+        "at \(ValueFormat.point(point, notation)):  \(notation.name(result)) = \(ValueFormat.text(value, notation))\n"
     }
     for row in rows {
       out += "\n"
       let lhs = notation.partial(of: result, withRespectTo: row.variable)
       if row.summarised {
-        out += "\(lhs): the closed form has \(row.operations) operations (\(row.distinctNodes) distinct nodes when shared);\n"
-        out += String(repeating: " ", count: lhs.count) + "  not printed: add --full to print it, or run 'chainrule trace' to see it computed step by step\n"
+        out +=
+          "\(lhs): the closed form has \(row.operations) operations (\(row.distinctNodes) distinct nodes when shared);\n"
+        out +=
+          String(repeating: " ", count: lhs.count)
+          + "  not printed: add --full to print it, or run 'chainrule trace' to see it computed step by step\n"
       } else {
         out += "\(lhs) = \(printer.string(row.simplified))\n"
       }
@@ -139,24 +143,33 @@ struct DerivativeReport {
     ]
     if request.point != nil { object.append(("value", .number(values[closedForm]))) }
     object.append(
-      ("derivatives",
-        .array(rows.map { row in
-          var entry: [(String, JSONValue)] = [("wrt", .string(row.variable))]
-          entry.append(("expression", row.summarised ? .null : .string(plain.string(row.simplified))))
-          entry.append(("latex", row.summarised ? .null : .string(latex.string(row.simplified))))
-          if request.point != nil { entry.append(("value", .number(values[row.simplified]))) }
-          entry.append(("operations", .integer(row.operations)))
-          entry.append(("distinctNodes", .integer(row.distinctNodes)))
-          if row.summarised { entry.append(("summarised", .bool(true))) }
-          if steps && !row.summarised {
-            let renderer = derivationRenderer(for: row.variable, notation: .plain)
-            entry.append(("steps", .array(renderer.rows.map { step in
-              .object([("rule", .string(step.rule)), ("equation", .string(step.equation))]
-                + (step.note.map { [("functionRule", JSONValue.string($0))] } ?? []))
-            })))
-          }
-          return .object(entry)
-        })))
+      (
+        "derivatives",
+        .array(
+          rows.map { row in
+            var entry: [(String, JSONValue)] = [("wrt", .string(row.variable))]
+            entry.append(("expression", row.summarised ? .null : .string(plain.string(row.simplified))))
+            entry.append(("latex", row.summarised ? .null : .string(latex.string(row.simplified))))
+            if request.point != nil { entry.append(("value", .number(values[row.simplified]))) }
+            entry.append(("operations", .integer(row.operations)))
+            entry.append(("distinctNodes", .integer(row.distinctNodes)))
+            if row.summarised { entry.append(("summarised", .bool(true))) }
+            if steps && !row.summarised {
+              let renderer = derivationRenderer(for: row.variable, notation: .plain)
+              entry.append(
+                (
+                  "steps",
+                  .array(
+                    renderer.rows.map { step in
+                      .object(
+                        [("rule", .string(step.rule)), ("equation", .string(step.equation))]
+                          + (step.note.map { [("functionRule", JSONValue.string($0))] } ?? []))
+                    })
+                ))
+            }
+            return .object(entry)
+          })
+      ))
     return JSONValue.object(object).serialized() + "\n"
   }
 }

@@ -24,9 +24,10 @@ struct GradientRequest {
   ) throws(CommandError) {
     input = try FormulaInput.read(arguments, command: command, stdin: stdin)
     formula = try input.parse()
-    variables = try arguments.values["--wrt"].map { (text) throws(CommandError) in
-      try OptionValues.names(text, option: "--wrt", command: command)
-    } ?? defaultVariables(formula)
+    variables =
+      try arguments.values["--wrt"].map { (text) throws(CommandError) in
+        try OptionValues.names(text, option: "--wrt", command: command)
+      } ?? defaultVariables(formula)
     point = try arguments.values["--at"].map { (text) throws(CommandError) in
       try OptionValues.point(text, command: command)
     }
@@ -85,11 +86,13 @@ struct GradientRequest {
       let shown = text.count > 120 ? String(text.prefix(117)) + "…" : text
       switch domain {
       case .outsideDomain(let function, let argument, let domainText):
-        return "error: \(shown) is undefined: \(function) needs \(domainText), but here its argument is \(ValueFormat.text(argument, notation))\n"
+        return
+          "error: \(shown) is undefined: \(function) needs \(domainText), but here its argument is \(ValueFormat.text(argument, notation))\n"
       case .divisionByZero:
         return "error: division by zero in \(shown)\n"
       case .negativeBaseFractionalPower(let base, let exponent):
-        return "error: \(shown) is undefined: a negative base (\(ValueFormat.text(base, notation))) to a fractional power (\(ValueFormat.text(exponent, notation)))\n"
+        return
+          "error: \(shown) is undefined: a negative base (\(ValueFormat.text(base, notation))) to a fractional power (\(ValueFormat.text(exponent, notation)))\n"
       case .overflow:
         return "error: \(shown) overflows: its value is too large for a 64-bit float\n"
       }
@@ -101,7 +104,8 @@ struct GradientRequest {
     switch error {
     case .unboundSymbol(let name): return "error: no value for '\(name)': add a data column or --at \(name)=…\n"
     case .domain(_, let node):
-      return "error: the loss has no value on some row: \(formula.printer(.plain).string(node)) is undefined or overflows there\n"
+      return
+        "error: the loss has no value on some row: \(formula.printer(.plain).string(node)) is undefined or overflows there\n"
     }
   }
 

@@ -8,7 +8,8 @@ enum OptionValues {
     for item in text.split(separator: ",", omittingEmptySubsequences: true) {
       let parts = item.split(separator: "=", maxSplits: 1).map(String.init)
       guard parts.count == 2, let name = Parser.canonicalName(parts[0]) else {
-        throw .usage("--at expects name=value pairs separated by commas, e.g. x=1.5,y=-2; found '\(item)'", command: command)
+        throw .usage(
+          "--at expects name=value pairs separated by commas, e.g. x=1.5,y=-2; found '\(item)'", command: command)
       }
       let valueText = parts[1].trimmingCharacters(in: " ").replacingMinus()
       guard let value = Double(valueText), value.isFinite else {
@@ -28,7 +29,8 @@ enum OptionValues {
     var names: [String] = []
     for item in text.split(separator: ",", omittingEmptySubsequences: true) {
       guard let name = Parser.canonicalName(String(item)) else {
-        throw .usage("\(option) expects names separated by commas, e.g. beta0,omega0; found '\(item)'", command: command)
+        throw .usage(
+          "\(option) expects names separated by commas, e.g. beta0,omega0; found '\(item)'", command: command)
       }
       if !names.contains(name) { names.append(name) }
     }

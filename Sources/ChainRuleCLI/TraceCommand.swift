@@ -55,7 +55,8 @@ enum TraceCommand {
       case .evaluation(let failure, let step):
         let printer = ExpressionPrinter(graph: forwardProgram.graph, notation: request.notation)
         var message = request.describe(failure, printer: printer)
-        message = message.replacingOccurrences(of: "error: ", with: "error: in step \(request.notation.name(step)): ", maxCount: 1)
+        message = message.replacingOccurrences(
+          of: "error: ", with: "error: in step \(request.notation.name(step)): ", maxCount: 1)
         throw .input(message)
       }
     }

@@ -53,13 +53,16 @@ enum TrainCommand {
     guard !parameters.isEmpty else {
       throw .usage("every variable of the model is a data column; nothing to fit", command: command)
     }
-    let given = try arguments.values["--at"].map { (text) throws(CommandError) in
-      try OptionValues.point(text, command: command)
-    } ?? []
+    let given =
+      try arguments.values["--at"].map { (text) throws(CommandError) in
+        try OptionValues.point(text, command: command)
+      } ?? []
     let givenValues = Dictionary(given, uniquingKeysWith: { a, _ in a })
     let unknown = variables.filter { !columns.contains($0) && !parameters.contains($0) && givenValues[$0] == nil }
     if !unknown.isEmpty {
-      throw .usage("no data column or value for \(unknown.joined(separator: ", ")); add them to the CSV or to --at", command: command)
+      throw .usage(
+        "no data column or value for \(unknown.joined(separator: ", ")); add them to the CSV or to --at",
+        command: command)
     }
     // Parameters without a starting value start small and random (seeded), to break symmetry.
     var generator = SplitMix64(seed: seed ^ 0x5EED)
@@ -78,8 +81,11 @@ enum TrainCommand {
     }
     let notation: Notation = formatText == "unicode" ? .unicode : .plain
     let width = String(epochs).count
-    let mode = batch.map { "mini-batches of \(min($0, data.rows.count)) rows, shuffled each epoch" } ?? "full batch (\(data.rows.count) rows)"
-    out += "training \(parameters.map(notation.name).joined(separator: ", ")) on \(data.rows.count) rows of \(dataPath)\n"
+    let mode =
+      batch.map { "mini-batches of \(min($0, data.rows.count)) rows, shuffled each epoch" }
+      ?? "full batch (\(data.rows.count) rows)"
+    out +=
+      "training \(parameters.map(notation.name).joined(separator: ", ")) on \(data.rows.count) rows of \(dataPath)\n"
     out += "\(optimizer.rawValue), learning rate \(rateText), \(mode), \(epochs) epochs, seed \(seed)\n"
     let start: (loss: Double, gradient: [Double])
     let result: (parameters: [Double], history: [Trainer.Epoch])
@@ -90,7 +96,8 @@ enum TrainCommand {
         from: initial, rate: rate, epochs: epochs, batchSize: batch, optimizer: optimizer, seed: seed,
         progress: { epoch in
           let number = String(epoch.number)
-          progressLines += "epoch \(String(repeating: " ", count: width - number.count))\(number)  loss \(ValueFormat.text(epoch.loss, notation))\n"
+          progressLines +=
+            "epoch \(String(repeating: " ", count: width - number.count))\(number)  loss \(ValueFormat.text(epoch.loss, notation))\n"
         })
     } catch {
       throw .input(GradientRequest.describeTraining(error, formula: formula))
@@ -103,7 +110,9 @@ enum TrainCommand {
     out += "\nfitted parameters\n"
     var rows = [["parameter", "start", "fitted"]]
     for (i, name) in parameters.enumerated() {
-      rows.append([notation.name(name), ValueFormat.text(initial[i], notation), ValueFormat.text(result.parameters[i], notation)])
+      rows.append([
+        notation.name(name), ValueFormat.text(initial[i], notation), ValueFormat.text(result.parameters[i], notation),
+      ])
     }
     out += TableLayout.render(rows).split(separator: "\n").map { "  " + $0 }.joined(separator: "\n") + "\n"
     return CommandResult(stdout: out)
@@ -152,11 +161,14 @@ enum LossCurve {
           line += " "
         }
       }
-      var label = row == height - 1 ? ValueFormat.text(highest, .plain) : (row == 0 ? ValueFormat.text(lowest, .plain) : "")
+      var label =
+        row == height - 1 ? ValueFormat.text(highest, .plain) : (row == 0 ? ValueFormat.text(lowest, .plain) : "")
       if row == height - 2 && logScale { label = "(log scale)" }
       lines.append("  " + line + " " + label)
     }
-    lines.append("  epoch 1" + String(repeating: " ", count: max(1, columns - 7 - String(losses.count).count)) + String(losses.count))
+    lines.append(
+      "  epoch 1" + String(repeating: " ", count: max(1, columns - 7 - String(losses.count).count))
+        + String(losses.count))
     return lines.joined(separator: "\n") + "\n"
   }
 }

@@ -184,7 +184,8 @@ public struct Trace {
       }
       let total = contributions.reduce(0.0) { $0 + $1.localValue * (adjointValue[$1.consumer ?? ""] ?? 0) }
       adjointValue[step.name] = total
-      backward.append(Adjoint(target: step.name, contributions: Self.folded(contributions, last: steps.last?.name), value: total))
+      backward.append(
+        Adjoint(target: step.name, contributions: Self.folded(contributions, last: steps.last?.name), value: total))
     }
     self.backward = backward
 
@@ -197,7 +198,8 @@ public struct Trace {
         contributions.append(Contribution(consumer: step.name, local: d, localValue: value(d)))
       }
       let total = contributions.reduce(0.0) { $0 + $1.localValue * (adjointValue[$1.consumer ?? ""] ?? 0) }
-      parameterAdjoints.append(Adjoint(target: parameter, contributions: Self.folded(contributions, last: steps.last?.name), value: total))
+      parameterAdjoints.append(
+        Adjoint(target: parameter, contributions: Self.folded(contributions, last: steps.last?.name), value: total))
     }
     self.parameterAdjoints = parameterAdjoints
 
@@ -298,9 +300,10 @@ public struct Trace {
 
   /// Default data names: `x`, `y`, `t`, `i` with any subscript, and `target`/`input`.
   public static func defaultDataNames(among variables: [String]) -> Set<String> {
-    Set(variables.filter { name in
-      let base = SymbolSpelling(canonical: name).base
-      return ["x", "y", "t", "i", "x_i", "y_i", "target", "input"].contains(base)
-    })
+    Set(
+      variables.filter { name in
+        let base = SymbolSpelling(canonical: name).base
+        return ["x", "y", "t", "i", "x_i", "y_i", "target", "input"].contains(base)
+      })
   }
 }

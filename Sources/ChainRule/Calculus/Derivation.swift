@@ -291,8 +291,10 @@ public struct Derivation {
         (false, .product([.derivative(u), .expression(vPower)])),
         (true, .product([.expression(u), .derivative(vPower)])),
       ])
-      let quotient = DerivativeTerm.quotient(numerator, .expression(graph.numberValue(e) == -1 ? v2 : graph.power(vPower, graph.number(2))))
-      let result: DerivativeTerm = constants.isEmpty ? quotient : .product(constants.map { .expression($0) } + [quotient])
+      let quotient = DerivativeTerm.quotient(
+        numerator, .expression(graph.numberValue(e) == -1 ? v2 : graph.power(vPower, graph.number(2))))
+      let result: DerivativeTerm =
+        constants.isEmpty ? quotient : .product(constants.map { .expression($0) } + [quotient])
       lines.append(DerivationLine(rule: .quotientRule, target: id, result: result))
       derive(u)
       derive(vPower)

@@ -172,7 +172,8 @@ public struct DerivationRenderer {
     }
     out += "    \(lhs) = \(ExpressionPrinter(graph: graph, notation: notation).string(derivation.result))\n"
     if let diffForm = derivation.diffForm {
-      let verdict = derivation.agreesNumerically
+      let verdict =
+        derivation.agreesNumerically
         ? "the same function (they agree at random points), arranged differently"
         : "a form that DISAGREES with the rules' result at a random point (a bug: please report it)"
       out += "  diff prints it as \(verdict):\n"

@@ -135,7 +135,8 @@ public struct LaTeXDocument {
       "\(notation.name($0.step.name)) &= \(printer.string($0.step.expression)) & &= \(Self.value($0.value))"
     }.joined(separator: "\\\\\n")
     out += "\n\\end{align*}\n"
-    out += "\n\\section*{Backward pass \\#1}\nThe derivative of $\(notation.name(resultName))$ with respect to every step, last to first, reusing the stored values.\n"
+    out +=
+      "\n\\section*{Backward pass \\#1}\nThe derivative of $\(notation.name(resultName))$ with respect to every step, last to first, reusing the stored values.\n"
     out += adjointRows(trace.backward, renderer)
     out += "\n\\section*{Backward pass \\#2}\nEvery parameter's derivative, from the step it enters.\n"
     out += adjointRows(trace.parameterAdjoints, renderer)
@@ -143,14 +144,18 @@ public struct LaTeXDocument {
     out += "& closed form & backprop & finite differences & operations\\\\\n\\hline\n"
     for g in trace.gradients {
       let values = [g.closedFormValue, g.backpropValue, g.numericValue].map { "$" + Self.value($0, digits: 10) + "$" }
-      out += "$\(notation.name(g.parameter))$ & " + values.joined(separator: " & ") + " & \(g.closedFormOperations)\\\\\n"
+      out +=
+        "$\(notation.name(g.parameter))$ & " + values.joined(separator: " & ") + " & \(g.closedFormOperations)\\\\\n"
     }
     out += "\\end{tabular}\n\\end{center}\n"
     let cost = trace.cost
     out += "\n\\section*{Cost}\n\\begin{itemize}\n"
     out += "\\item every closed form evaluated separately: \(cost.closedFormOperations) operations;\n"
-    out += "\\item one forward pass and one backward pass: \(cost.forwardOperations) + \(cost.backwardOperations) = \(cost.forwardOperations + cost.backwardOperations) operations;\n"
-    out += "\\item values kept in memory for the backward pass: \(cost.storedSteps.count) ($" + cost.storedSteps.map(notation.name).joined(separator: ", ") + "$).\n"
+    out +=
+      "\\item one forward pass and one backward pass: \(cost.forwardOperations) + \(cost.backwardOperations) = \(cost.forwardOperations + cost.backwardOperations) operations;\n"
+    out +=
+      "\\item values kept in memory for the backward pass: \(cost.storedSteps.count) ($"
+      + cost.storedSteps.map(notation.name).joined(separator: ", ") + "$).\n"
     out += "\\end{itemize}\n"
     return out
   }
@@ -189,7 +194,9 @@ public struct LaTeXDocument {
       out += "Simplified by " + derivation.simplifications.map { $0.rawValue }.joined(separator: ", ")
       out += derivation.rearranged ? ", and arranged by the distributive law as \\texttt{diff} prints it:\n" : ":\n"
     }
-    out += "\\begin{multline*}\n" + layout.lines(lhs: lhs, derivation.result).joined(separator: "\\\\\n") + "\n\\end{multline*}\n"
+    out +=
+      "\\begin{multline*}\n" + layout.lines(lhs: lhs, derivation.result).joined(separator: "\\\\\n")
+      + "\n\\end{multline*}\n"
     return out
   }
 }

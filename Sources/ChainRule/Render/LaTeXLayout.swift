@@ -1,3 +1,5 @@
+import Foundation
+
 /// Breaks long LaTeX formulas into lines at top-level `+`, `−` and `·`, for `multline*`.
 ///
 /// A formula that fits is one piece. A longer one is cut by its structure: a sum into its terms,
@@ -238,5 +240,3 @@ extension String {
     return result
   }
 }
-
-import Foundation

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Prints a ``Trace`` as text (plain or Unicode) and as JSON.
 public struct TraceRenderer {
   public let trace: Trace
@@ -78,7 +80,8 @@ public struct TraceRenderer {
     let passes = cost.forwardOperations + cost.backwardOperations
     out += "\nCost\n"
     out += "  every closed form evaluated separately:  \(cost.closedFormOperations) operations\n"
-    out += "  one forward pass + one backward pass:    \(cost.forwardOperations) + \(cost.backwardOperations) = \(passes) operations\n"
+    out +=
+      "  one forward pass + one backward pass:    \(cost.forwardOperations) + \(cost.backwardOperations) = \(passes) operations\n"
     let stored = cost.storedSteps.map(notation.name).joined(separator: ", ")
     out += "  values kept in memory for the backward pass: \(cost.storedSteps.count) (\(stored))\n"
     out += "  The closed forms recompute the same subexpressions again and again; the backward pass\n"
@@ -101,40 +104,72 @@ public struct TraceRenderer {
   }
 
   /// The trace as JSON: forward, backward, gradient, cost (and update).
-  public func json(update: (rate: Double, parameters: [(String, Double, Double)], lossAfter: Double)? = nil) -> JSONValue {
+  public func json(update: (rate: Double, parameters: [(String, Double, Double)], lossAfter: Double)? = nil)
+    -> JSONValue
+  {
     let plain = ExpressionPrinter(graph: trace.graph, notation: .plain)
     let closed = ExpressionPrinter(graph: trace.formula.graph, notation: .plain)
     let ascii = TraceRenderer(trace: trace, notation: .plain)
     var object: [(String, JSONValue)] = [
-      ("forward", .array(trace.forward.map {
-        .object([("name", .string($0.step.name)), ("expression", .string(plain.string($0.step.expression))), ("value", .number($0.value))])
-      })),
-      ("backward", .array((trace.backward + trace.parameterAdjoints).map {
-        .object([("name", .string(ascii.partial($0.target))), ("expression", .string(ascii.expression(of: $0))), ("value", .number($0.value))])
-      })),
-      ("gradient", .array(trace.gradients.map {
+      (
+        "forward",
+        .array(
+          trace.forward.map {
+            .object([
+              ("name", .string($0.step.name)), ("expression", .string(plain.string($0.step.expression))),
+              ("value", .number($0.value)),
+            ])
+          })
+      ),
+      (
+        "backward",
+        .array(
+          (trace.backward + trace.parameterAdjoints).map {
+            .object([
+              ("name", .string(ascii.partial($0.target))), ("expression", .string(ascii.expression(of: $0))),
+              ("value", .number($0.value)),
+            ])
+          })
+      ),
+      (
+        "gradient",
+        .array(
+          trace.gradients.map {
+            .object([
+              ("wrt", .string($0.parameter)), ("closedForm", .string(closed.string($0.closedForm))),
+              ("closedFormValue", .number($0.closedFormValue)), ("backpropValue", .number($0.backpropValue)),
+              ("numericValue", .number($0.numericValue)), ("closedFormOperations", .integer($0.closedFormOperations)),
+            ])
+          })
+      ),
+      (
+        "cost",
         .object([
-          ("wrt", .string($0.parameter)), ("closedForm", .string(closed.string($0.closedForm))),
-          ("closedFormValue", .number($0.closedFormValue)), ("backpropValue", .number($0.backpropValue)),
-          ("numericValue", .number($0.numericValue)), ("closedFormOperations", .integer($0.closedFormOperations)),
+          ("closedFormOperations", .integer(trace.cost.closedFormOperations)),
+          ("forwardOperations", .integer(trace.cost.forwardOperations)),
+          ("backwardOperations", .integer(trace.cost.backwardOperations)),
+          ("storedValues", .integer(trace.cost.storedSteps.count)),
+          ("storedSteps", .array(trace.cost.storedSteps.map { .string($0) })),
         ])
-      })),
-      ("cost", .object([
-        ("closedFormOperations", .integer(trace.cost.closedFormOperations)),
-        ("forwardOperations", .integer(trace.cost.forwardOperations)),
-        ("backwardOperations", .integer(trace.cost.backwardOperations)),
-        ("storedValues", .integer(trace.cost.storedSteps.count)),
-        ("storedSteps", .array(trace.cost.storedSteps.map { .string($0) })),
-      ])),
+      ),
       ("largestDisagreement", .number(trace.largestDisagreement)),
     ]
     if let update {
-      object.append(("update", .object([
-        ("rate", .number(update.rate)), ("lossBefore", .number(trace.loss)), ("lossAfter", .number(update.lossAfter)),
-        ("parameters", .array(update.parameters.map {
-          .object([("name", .string($0.0)), ("before", .number($0.1)), ("after", .number($0.2))])
-        })),
-      ])))
+      object.append(
+        (
+          "update",
+          .object([
+            ("rate", .number(update.rate)), ("lossBefore", .number(trace.loss)),
+            ("lossAfter", .number(update.lossAfter)),
+            (
+              "parameters",
+              .array(
+                update.parameters.map {
+                  .object([("name", .string($0.0)), ("before", .number($0.1)), ("after", .number($0.2))])
+                })
+            ),
+          ])
+        ))
     }
     return .object(object)
   }
@@ -156,5 +191,3 @@ public enum TableLayout {
     }.joined(separator: "\n") + "\n"
   }
 }
-
-import Foundation

@@ -69,7 +69,8 @@ public struct Diagnostic: Error, Hashable, Sendable {
       "expected '\(expected)' to close the bracket, found '\(found)'"
     case .unmatchedClosingBracket(let bracket): "'\(bracket)' has no matching opening bracket"
     case .emptyInput: "the input holds no formula"
-    case .nestingTooDeep(let limit): "the formula nests more than \(limit) levels deep (brackets, calls, signs or powers)"
+    case .nestingTooDeep(let limit):
+      "the formula nests more than \(limit) levels deep (brackets, calls, signs or powers)"
     case .inputTooLarge(let bytes, let limit):
       "the input is \(bytes) bytes; formulas are limited to \(limit) bytes"
     case .numberOutOfRange(let text): "the number \(text) is too large for a 64-bit float"

@@ -29,4 +29,3 @@ extension String {
     return previous[b.count]
   }
 }
-
