@@ -20,39 +20,55 @@ enum GreekLetters {
     ("l", "ℓ", "\\ell"),
   ]
 
+  /// Lookups built once from ``table`` (the lexer asks for every token it starts).
+  private static let nameByScalar: [UInt32: String] = {
+    var map: [UInt32: String] = [:]
+    for entry in table {
+      if let scalar = entry.letter.unicodeScalars.first { map[scalar.value] = entry.name }
+    }
+    map[0x03D5] = "phi"  // ϕ
+    map[0x03F5] = "epsilon"  // ϵ
+    map[0x03D1] = "theta"  // ϑ
+    return map
+  }()
+  private static let letterByName: [String: Character] = Dictionary(
+    table.map { ($0.name, $0.letter) }, uniquingKeysWith: { first, _ in first })
+  private static let latexByName: [String: String] = Dictionary(
+    table.map { ($0.name, $0.latex) }, uniquingKeysWith: { first, _ in first })
+  private static let nameByLaTeX: [String: String] = {
+    var map = Dictionary(table.map { (String($0.latex.dropFirst()), $0.name) }, uniquingKeysWith: { first, _ in first })
+    map["varphi"] = "phi"
+    map["varepsilon"] = "epsilon"
+    map["vartheta"] = "theta"
+    return map
+  }()
+
   /// ASCII name for a Unicode letter (`β` → `beta`, `ϕ` → `phi`).
   static func name(of letter: Character) -> String? {
-    switch letter {
-    case "ϕ": return "phi"
-    case "ϵ": return "epsilon"
-    case "ϑ": return "theta"
-    default: return table.first { $0.letter == letter }?.name
-    }
+    let scalars = letter.unicodeScalars
+    guard scalars.count == 1, let scalar = scalars.first else { return nil }
+    return name(of: scalar)
+  }
+
+  /// ASCII name for a Unicode scalar (`β` → `beta`); nil for anything else, ASCII included.
+  static func name(of scalar: Unicode.Scalar) -> String? {
+    scalar.isASCII ? nil : nameByScalar[scalar.value]
   }
 
   /// Unicode letter for an ASCII name (`beta` → `β`).
-  static func letter(named name: String) -> Character? {
-    table.first { $0.name == name }?.letter
-  }
+  static func letter(named name: String) -> Character? { letterByName[name] }
 
   /// LaTeX command for an ASCII name (`beta` → `\beta`).
-  static func latex(named name: String) -> String? {
-    table.first { $0.name == name }?.latex
-  }
+  static func latex(named name: String) -> String? { latexByName[name] }
 
   /// The ASCII name for a LaTeX command without its backslash (`beta` → `beta`, `ell` → `l`).
-  static func name(ofLaTeXCommand command: String) -> String? {
-    if command == "ell" { return "l" }
-    if command == "varphi" { return "phi" }
-    if command == "varepsilon" { return "epsilon" }
-    if command == "vartheta" { return "theta" }
-    return table.first { $0.latex == "\\" + command }?.name
-  }
+  static func name(ofLaTeXCommand command: String) -> String? { nameByLaTeX[command] }
 
   /// Whether `character` is one of the Greek letters (or `ℓ`) a name may start with.
-  static func isLetter(_ character: Character) -> Bool {
-    name(of: character) != nil
-  }
+  static func isLetter(_ character: Character) -> Bool { name(of: character) != nil }
+
+  /// Whether `scalar` is one of the Greek letters (or `ℓ`) a name may start with.
+  static func isLetter(_ scalar: Unicode.Scalar) -> Bool { name(of: scalar) != nil }
 }
 
 /// The canonical spelling of a symbol's name, split into its base and numeric subscript.
@@ -76,20 +92,26 @@ struct SymbolSpelling: Hashable, Sendable {
 
   /// Canonicalises a raw base and subscript as typed: a trailing `_` before digits is dropped.
   static func canonicalName(base rawBase: String, subscript digits: String?) -> String {
-    var base = rawBase
-    var digits = digits ?? ""
-    if digits.isEmpty {
-      let trailing = base.reversed().prefix { $0.isASCII && $0.isNumber }
-      if !trailing.isEmpty && trailing.count < base.count {
-        digits = String(trailing.reversed())
-        base = String(base.dropLast(trailing.count))
+    // Works on UTF-8 bytes: names are mostly ASCII, and this runs for every name lexed.
+    var base = Array(rawBase.utf8)
+    var digitBytes = Array((digits ?? "").utf8)
+    func isDigit(_ byte: UInt8) -> Bool { byte >= 48 && byte <= 57 }
+    if digitBytes.isEmpty {
+      var cut = base.count
+      while cut > 0 && isDigit(base[cut - 1]) { cut -= 1 }
+      if cut > 0 && cut < base.count {
+        digitBytes = Array(base[cut...])
+        base.removeLast(base.count - cut)
       }
     }
     // `beta_0` → `beta0`, but `w1_11` stays `w1_11`: dropping its `_` would make it `w111`,
     // the same as `w11_1`.
-    if !digits.isEmpty && base.hasSuffix("_") && base.count > 1 && base.dropLast().last?.isNumber == false {
+    if !digitBytes.isEmpty && base.count > 1 && base[base.count - 1] == UInt8(ascii: "_")
+      && !isDigit(base[base.count - 2])
+    {
       base.removeLast()
     }
-    return base + digits
+    return String(decoding: base + digitBytes, as: UTF8.self)
   }
+
 }

@@ -238,7 +238,7 @@ struct LaTeXLexer {
     if scalar.isASCIIDigit || (scalar == "." && peek(1)?.isASCIIDigit == true) {
       return try lexNumber()
     }
-    if scalar.isASCIILetter || GreekLetters.isLetter(Character(scalar)) {
+    if scalar.isASCIILetter || GreekLetters.isLetter(scalar) {
       return try lexLetters()
     }
     position += 1
@@ -385,7 +385,7 @@ struct LaTeXLexer {
       if isScript, let next = peek(), next.isASCIILetter || next.isASCIIDigit {
         throw severalCharacters(in: "superscript", from: start)
       }
-    } else if let greek = GreekLetters.name(of: Character(scalar)) {
+    } else if let greek = GreekLetters.name(of: scalar) {
       position += 1
       kind = .name(greek)
     } else if let command = peekCommand(), let greek = GreekLetters.name(ofLaTeXCommand: command) {
@@ -479,7 +479,7 @@ struct LaTeXLexer {
   private mutating func lexLetters() throws(Diagnostic) {
     let start = position
     var base = ""
-    if let first = peek(), !first.isASCIILetter, let greek = GreekLetters.name(of: Character(first)) {
+    if let first = peek(), !first.isASCIILetter, let greek = GreekLetters.name(of: first) {
       base = greek
       position += 1
     }
@@ -547,7 +547,7 @@ struct LaTeXLexer {
         } else if c.isASCIILetter || c.isASCIIDigit {
           parts[parts.count - 1].unicodeScalars.append(c)
           position += 1
-        } else if let greek = GreekLetters.name(of: Character(c)) {
+        } else if let greek = GreekLetters.name(of: c) {
           parts[parts.count - 1] += greek
           position += 1
         } else if let command = peekCommand(), !command.isEmpty {
@@ -581,7 +581,7 @@ struct LaTeXLexer {
       }
       return [String(scalar)]
     }
-    if let greek = GreekLetters.name(of: Character(scalar)) {
+    if let greek = GreekLetters.name(of: scalar) {
       position += 1
       return [greek]
     }

@@ -60,7 +60,7 @@ struct Lexer {
     if isDigit(scalar) || (scalar == "." && peek(1).map(isDigit) == true) {
       return try lexNumber()
     }
-    if isASCIILetter(scalar) || GreekLetters.isLetter(Character(scalar)) {
+    if isASCIILetter(scalar) || GreekLetters.isLetter(scalar) {
       return lexName()
     }
     position += 1
@@ -184,7 +184,7 @@ struct Lexer {
   private mutating func lexName() -> Token {
     let start = position
     var base = ""
-    if let first = peek(), !isASCIILetter(first), let greek = GreekLetters.name(of: Character(first)) {
+    if let first = peek(), !isASCIILetter(first), let greek = GreekLetters.name(of: first) {
       base = greek
       position += 1
     }
