@@ -7,11 +7,16 @@ let package = Package(
   products: [
     .library(name: "ChainRule", targets: ["ChainRule"]),
     .executable(name: "chainrule", targets: ["chainrule"]),
+    .executable(name: "chainrule-bench", targets: ["chainrule-bench"]),
   ],
   targets: [
     .target(name: "ChainRule"),
     .target(name: "ChainRuleCLI", dependencies: ["ChainRule"]),
     .executableTarget(name: "chainrule", dependencies: ["ChainRuleCLI"]),
+    // Benchmarks: `swift run -c release chainrule-bench` (see docs/performance.md).
+    .executableTarget(name: "chainrule-bench", dependencies: ["ChainRule"]),
+    // Fuzzing: `Scripts/fuzz.sh <seconds>` (libFuzzer, Linux); a plain build replays files.
+    .executableTarget(name: "ChainRuleFuzz", dependencies: ["ChainRule"]),
     .testTarget(
       name: "ChainRuleTests", dependencies: ["ChainRule"],
       resources: [.copy("Fixtures"), .copy("Snapshots")]),

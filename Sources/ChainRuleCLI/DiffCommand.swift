@@ -64,9 +64,10 @@ struct DerivativeReport {
     let gradient = formula.gradient(withRespectTo: request.variables)
     var canonical = CanonicalForm(graph: formula.graph)
     let printer = formula.printer(.plain)
-    rows = zip(request.variables, gradient).map { variable, raw in
-      let size = formula.graph.treeOperationCount(raw)
-      let distinct = formula.distinctNodeCount([raw])
+    let sizes = formula.graph.treeOperationCounts(gradient)
+    rows = zip(request.variables, zip(gradient, sizes)).map { variable, pair in
+      let (raw, size) = pair
+      let distinct = formula.graph.distinctNodeCount([raw])
       if size > GradientRequest.printLimit * 4 && !full {
         return Row(
           variable: variable, raw: raw, simplified: raw, summarised: true, operations: size,

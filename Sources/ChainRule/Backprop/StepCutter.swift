@@ -14,6 +14,8 @@ struct StepCutter {
   private var usedNames: Set<String>
   private var stepNames: Set<String> = []
   private var memo: [NodeID: NodeID] = [:]
+  /// Each step's expression → its name, so an expression used twice is one step.
+  private var stepByExpression: [NodeID: String] = [:]
   private var nextF = 0
   private var nextH = 1
 
@@ -43,6 +45,7 @@ struct StepCutter {
   }
 
   private mutating func append(_ name: String, _ expression: NodeID, _ kind: Step.Kind, defined: Bool) {
+    if stepByExpression[expression] == nil { stepByExpression[expression] = name }
     steps.append(Step(name: name, expression: expression, kind: kind, isDefined: defined))
   }
 
@@ -120,8 +123,8 @@ struct StepCutter {
   }
 
   private mutating func newStep(_ expression: NodeID, kind: Step.Kind, consuming: [NodeID]) -> NodeID {
-    if let existing = steps.first(where: { $0.expression == expression }) {
-      return graph.symbol(existing.name)
+    if let existing = stepByExpression[expression] {
+      return graph.symbol(existing)
     }
     let name: String
     switch kind {

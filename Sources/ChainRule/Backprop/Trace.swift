@@ -26,9 +26,11 @@ public struct ForwardProgram {
   /// every variable that is not data, ordered by the first step that uses it.
   public func parameters(excluding dataNames: Set<String>) -> [String] {
     var ordered: [String] = []
+    var seen: Set<String> = []
+    let variables = Set(formula.variables)
     for step in steps {
       for name in graph.symbols(in: step.expression)
-      where !dataNames.contains(name) && !ordered.contains(name) && formula.variables.contains(name) {
+      where !dataNames.contains(name) && variables.contains(name) && seen.insert(name).inserted {
         ordered.append(name)
       }
     }
@@ -84,7 +86,15 @@ public struct Trace {
     public var numericValue: Double
     /// Operations of the closed form as printed.
     public var closedFormOperations: Int
+    /// Whether the closed form is too large to simplify and print (``closedForm`` is then the
+    /// shared, unsimplified derivative and ``closedFormOperations`` its size as a tree).
+    public var isSummarised: Bool
   }
+
+  /// Closed forms larger than this many operations (as trees) are neither simplified nor printed.
+  public static let closedFormLimit = 10_000
+  /// Central differences are computed for the first this-many parameters only.
+  public static let numericLimit = 200
 
   /// What each way costs.
   public struct Cost: Sendable {
@@ -169,6 +179,12 @@ public struct Trace {
     }
     func value(_ id: NodeID) -> Double { (try? evaluator.evaluate(id, at: values)) ?? .nan }
 
+    // Which steps use each name, found once: the passes below ask for every step and parameter.
+    var users: [String: [Int]] = [:]
+    for (index, step) in steps.enumerated() {
+      for name in graph.symbols(in: step.expression) { users[name, default: []].append(index) }
+    }
+
     // Backward pass #1: adjoints of steps, last to first.
     var adjointValue: [String: Double] = [:]
     var backward: [Adjoint] = []
@@ -178,7 +194,7 @@ public struct Trace {
         adjointValue[step.name] = 1
         continue
       }
-      for consumer in steps[(index + 1)...] where graph.symbols(in: consumer.expression).contains(step.name) {
+      for consumer in (users[step.name] ?? []).filter({ $0 > index }).map({ steps[$0] }) {
         let d = local(consumer.expression, step.name)
         contributions.append(Contribution(consumer: consumer.name, local: d, localValue: value(d)))
       }
@@ -193,7 +209,7 @@ public struct Trace {
     var parameterAdjoints: [Adjoint] = []
     for parameter in parameters {
       var contributions: [Contribution] = []
-      for step in steps where graph.symbols(in: step.expression).contains(parameter) {
+      for step in (users[parameter] ?? []).map({ steps[$0] }) {
         let d = local(step.expression, parameter)
         contributions.append(Contribution(consumer: step.name, local: d, localValue: value(d)))
       }
@@ -206,17 +222,27 @@ public struct Trace {
     // The closed forms, and central differences, for the contrast.
     let closed = formula.gradient(withRespectTo: parameters)
     let checker = GradientCheck(graph: formula.graph)
-    let formulaEvaluator = Evaluator(graph: formula.graph)
+    // The closed forms share their nodes: evaluate them all in one pass.
+    let closedValues = (try? Evaluator(graph: formula.graph).values(of: closed, at: point).values) ?? [:]
     var gradients: [GradientComparison] = []
+    let treeSizes = formula.graph.treeOperationCounts(closed)
     for (i, parameter) in parameters.enumerated() {
-      let simple = formula.simplified(closed[i])
-      let closedValue = (try? formulaEvaluator.evaluate(simple, at: point)) ?? .nan
-      let numeric = checker.centralDifference(formula.root, variable: parameter, at: point).value
+      // A closed form of a deep formula is huge (quadratic in the depth): count it, do not print it.
+      let treeSize = treeSizes[i]
+      let summarised = treeSize > Self.closedFormLimit
+      let simple = summarised ? closed[i] : formula.simplified(closed[i])
+      let closedValue = closedValues[closed[i]] ?? .nan
+      // Central differences cost two evaluations of the whole formula per parameter: the point
+      // backpropagation makes. Past `numericLimit` parameters they are left out.
+      let numeric =
+        i < Self.numericLimit
+        ? checker.centralDifference(formula.root, variable: parameter, at: point).value : .nan
       gradients.append(
         GradientComparison(
           parameter: parameter, closedForm: simple, closedFormValue: closedValue,
           backpropValue: parameterAdjoints[i].value, numericValue: numeric,
-          closedFormOperations: printedOperations(formula.graph, simple)))
+          closedFormOperations: summarised ? treeSize : printedOperations(formula.graph, simple),
+          isSummarised: summarised))
     }
     self.gradients = gradients
 
@@ -235,7 +261,7 @@ public struct Trace {
       }
     }
     cost = Cost(
-      closedFormOperations: gradients.reduce(0) { $0 + $1.closedFormOperations },
+      closedFormOperations: gradients.reduce(0) { $0.addingReportingOverflow($1.closedFormOperations).partialValue },
       forwardOperations: forwardOperations, backwardOperations: backwardOperations,
       storedSteps: stepNames.filter { stored.contains($0) })
   }

@@ -43,6 +43,7 @@ public struct Formula {
     self.graph = graph
     self.root = built.result
     self.definitions = built.definitions
+    self.variables = graph.symbols(in: built.result)
   }
 
   /// The result's name: the last definition's, or `l` (printed ℓ) for a bare formula — or
@@ -53,8 +54,8 @@ public struct Formula {
     return ["l", "f", "F", "result"].first { !used.contains($0) } ?? "result_"
   }
 
-  /// The variables of the closed form, in order of first appearance.
-  public var variables: [String] { graph.symbols(in: root) }
+  /// The variables of the closed form, in order of first appearance (found once, at build time).
+  public private(set) var variables: [String] = []
 
   /// ∂result/∂v for each name, from one symbolic backward sweep (shared, unsimplified nodes).
   public func gradient(withRespectTo variables: [String]) -> [NodeID] {
@@ -84,13 +85,12 @@ public struct Formula {
     copy.graph = graph
     copy.root = result
     copy.definitions = definitions
+    copy.variables = graph.symbols(in: result)
     return copy
   }
 
   /// The number of distinct nodes `id` depends on (its size with sharing).
   public func distinctNodeCount(_ ids: [NodeID]) -> Int {
-    var seen: Set<NodeID> = []
-    for id in ids { seen.formUnion(graph.reachable(from: id)) }
-    return seen.count
+    graph.distinctNodeCount(ids)
   }
 }

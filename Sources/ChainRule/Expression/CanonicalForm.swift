@@ -15,7 +15,8 @@ public struct CanonicalForm {
   public let graph: ExpressionGraph
   /// The rules that changed something, in the order they first applied.
   public private(set) var rulesApplied: [SimplificationRule] = []
-  private var memo: [NodeID: NodeID] = [:]
+  /// The canonical form of each node index already rewritten, −1 where not yet known.
+  private var memo: [Int32] = []
   private var order: CanonicalOrder { CanonicalOrder(graph: graph) }
 
   /// Creates a rewriter over `graph`.
@@ -23,7 +24,8 @@ public struct CanonicalForm {
 
   /// The canonical form of `id`: equal ids for expressions that differ only by the rules above.
   public mutating func simplify(_ id: NodeID) -> NodeID {
-    if let done = memo[id] { return done }
+    let index = Int(id.index)
+    if index < memo.count, memo[index] >= 0 { return NodeID(Int(memo[index])) }
     let result: NodeID
     switch graph[id] {
     case .number, .symbol: result = id
@@ -43,9 +45,17 @@ public struct CanonicalForm {
         result = graph.intern(.call(function, canonicalArguments))
       }
     }
-    memo[id] = result
-    memo[result] = result
+    remember(id, result)
+    remember(result, result)
     return result
+  }
+
+  private mutating func remember(_ id: NodeID, _ result: NodeID) {
+    let index = Int(id.index)
+    if index >= memo.count {
+      memo.append(contentsOf: repeatElement(-1, count: Swift.max(graph.count, index + 1) - memo.count))
+    }
+    memo[index] = result.index
   }
 
   private mutating func note(_ rule: SimplificationRule) {
@@ -57,23 +67,32 @@ public struct CanonicalForm {
   /// Σ of canonical terms: flatten, collect like terms, fold constants, sort.
   mutating func canonicalSum(_ terms: [NodeID]) -> NodeID {
     var constant = 0.0
-    var coefficients: [NodeID: Double] = [:]
-    var firstSeen: [NodeID] = []
+    var rests = OrderedIndex(capacity: terms.count * 2)
+    var coefficients: [Double] = []
+    coefficients.reserveCapacity(terms.count * 2)
     var numberCount = 0
     func addTerm(_ term: NodeID) {
-      let (coefficient, factors) = order.monomial(term)
-      if factors.isEmpty {
-        constant += coefficient
+      // The term as coefficient · rest, where rest has no numeric factor.
+      var coefficient = 1.0
+      var rest = term
+      switch graph[term] {
+      case .number(let value):
+        constant += value
         numberCount += 1
         return
+      case .product(let factors):
+        if let c = graph.numberValue(factors[0]) {
+          coefficient = c
+          rest = factors.count == 2 ? factors[1] : graph.intern(.product(Array(factors.dropFirst())))
+        }
+      default: break
       }
-      let rest = factors.count == 1 ? factors[0] : graph.intern(.product(factors))
-      if let existing = coefficients[rest] {
-        coefficients[rest] = existing + coefficient
+      if let position = rests.position(of: rest) {
+        coefficients[position] += coefficient
         note(.likeTerms)
       } else {
-        coefficients[rest] = coefficient
-        firstSeen.append(rest)
+        rests.append(rest)
+        coefficients.append(coefficient)
       }
     }
     for term in terms {
@@ -87,10 +106,13 @@ public struct CanonicalForm {
     if numberCount > 1 { note(.constantFolding) }
     if numberCount > 0 && constant == 0 { note(.additiveIdentity) }
     var result: [NodeID] = []
-    for rest in firstSeen {
-      guard let coefficient = coefficients[rest], coefficient != 0 else { continue }
+    result.reserveCapacity(rests.keys.count + 1)
+    for (position, rest) in rests.keys.enumerated() {
+      let coefficient = coefficients[position]
+      guard coefficient != 0 else { continue }
       result.append(scaled(rest, by: coefficient))
     }
+    let order = self.order
     result.sort { order.compareTerms($0, $1) < 0 }
     // A positive constant leads (`1 − σ(u)`), a negative one trails (`y − 1`).
     if constant > 0 { result.insert(graph.number(constant), at: 0) }
@@ -115,9 +137,13 @@ public struct CanonicalForm {
   /// Π of canonical factors: flatten, fold the coefficient, add exponents of equal bases, sort.
   mutating func canonicalProduct(_ factors: [NodeID]) -> NodeID {
     var coefficient = 1.0
-    var exponents: [NodeID: [NodeID]] = [:]
-    var bases: [NodeID] = []
+    var bases = OrderedIndex(capacity: factors.count * 2)
+    // Each base's first exponent, and any further ones as (base position, exponent).
+    var firstExponents: [NodeID] = []
+    firstExponents.reserveCapacity(factors.count * 2)
+    var moreExponents: [(Int, NodeID)] = []
     var numberCount = 0
+    let one = graph.number(1)
     func addFactor(_ factor: NodeID) {
       if let value = graph.numberValue(factor) {
         coefficient *= value
@@ -125,17 +151,17 @@ public struct CanonicalForm {
         return
       }
       var base = factor
-      var exponent = graph.number(1)
+      var exponent = one
       if case .power(let b, let e) = graph[factor] {
         base = b
         exponent = e
       }
-      if exponents[base] != nil {
-        exponents[base]?.append(exponent)
+      if let position = bases.position(of: base) {
+        moreExponents.append((position, exponent))
         note(.likeFactors)
       } else {
-        exponents[base] = [exponent]
         bases.append(base)
+        firstExponents.append(exponent)
       }
     }
     for factor in factors {
@@ -157,9 +183,13 @@ public struct CanonicalForm {
     }
     if numberCount > 0 && coefficient == 1 { note(.multiplicativeIdentity) }
     var result: [NodeID] = []
-    for base in bases {
-      guard let list = exponents[base] else { continue }
-      let exponent = list.count == 1 ? list[0] : canonicalSum(list)
+    result.reserveCapacity(bases.keys.count + 1)
+    for (position, base) in bases.keys.enumerated() {
+      var exponent = firstExponents[position]
+      if !moreExponents.isEmpty {
+        let list = [exponent] + moreExponents.lazy.filter { $0.0 == position }.map(\.1)
+        if list.count > 1 { exponent = canonicalSum(list) }
+      }
       let factor = canonicalPower(base, exponent)
       if let value = graph.numberValue(factor) {
         coefficient *= value
@@ -174,6 +204,7 @@ public struct CanonicalForm {
     }
     if coefficient == 0 { return graph.number(0) }
     result = mergeRepeatedBases(result)
+    let order = self.order
     result.sort { order.compareFactors($0, $1) < 0 }
     if coefficient != 1 { result.insert(graph.number(coefficient), at: 0) }
     switch result.count {
@@ -185,12 +216,12 @@ public struct CanonicalForm {
 
   /// After distributing powers, two factors may share a base again: multiply them once more.
   private mutating func mergeRepeatedBases(_ factors: [NodeID]) -> [NodeID] {
-    var seen: Set<NodeID> = []
+    var seen = OrderedIndex(capacity: factors.count)
     var repeated = false
     for factor in factors {
       var base = factor
       if case .power(let b, _) = graph[factor] { base = b }
-      if !seen.insert(base).inserted { repeated = true }
+      if seen.position(of: base) != nil { repeated = true } else { seen.append(base) }
     }
     guard repeated else { return factors }
     let merged = canonicalProduct(factors)
@@ -230,5 +261,35 @@ public struct CanonicalForm {
       }
     }
     return graph.intern(.power(base, exponent))
+  }
+}
+
+/// Node ids in insertion order with their positions: a linear scan while few, a dictionary after.
+struct OrderedIndex {
+  /// The ids, in the order appended.
+  private(set) var keys: [NodeID] = []
+  private var lookup: [NodeID: Int]? = nil
+  private static let linearLimit = 16
+
+  /// An empty index with room for `capacity` keys.
+  init(capacity: Int) { keys.reserveCapacity(capacity) }
+
+  /// The position of `key` among ``keys``, if present.
+  func position(of key: NodeID) -> Int? {
+    if let lookup { return lookup[key] }
+    for (position, existing) in keys.enumerated() where existing == key { return position }
+    return nil
+  }
+
+  /// Appends a key not yet present.
+  mutating func append(_ key: NodeID) {
+    keys.append(key)
+    if lookup != nil {
+      lookup?[key] = keys.count - 1
+    } else if keys.count > Self.linearLimit {
+      var table: [NodeID: Int] = [:]
+      for (position, existing) in keys.enumerated() { table[existing] = position }
+      lookup = table
+    }
   }
 }

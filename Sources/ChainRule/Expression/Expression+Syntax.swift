@@ -99,21 +99,47 @@ extension ExpressionGraph {
   /// The number of operations in `id` written out as a tree, without sharing: `k − 1` for a
   /// sum or product of `k` operands, one for each power and call. Saturates at `Int.max`.
   public func treeOperationCount(_ id: NodeID) -> Int {
-    var counts: [NodeID: Int] = [:]
-    for node in reachable(from: id) {
-      let children = self[node].children
+    treeOperationCounts([id])[0]
+  }
+
+  /// ``treeOperationCount(_:)`` of each id, from one ascending pass over the graph.
+  public func treeOperationCounts(_ ids: [NodeID]) -> [Int] {
+    guard let top = ids.max() else { return [] }
+    var counts = [Int](repeating: 0, count: Int(top.index) + 1)
+    for index in counts.indices {
       var total: Int
-      switch self[node] {
-      case .number, .symbol: total = 0
-      case .sum, .product: total = children.count - 1
-      case .power, .call: total = 1
+      switch nodes[index] {
+      case .number, .symbol: continue
+      case .sum(let operands), .product(let operands):
+        total = operands.count - 1
+        for operand in operands { total = Self.saturatingSum(total, counts[Int(operand.index)]) }
+      case .power(let base, let exponent):
+        total = Self.saturatingSum(1, counts[Int(base.index)])
+        total = Self.saturatingSum(total, counts[Int(exponent.index)])
+      case .call(_, let arguments):
+        total = 1
+        for argument in arguments { total = Self.saturatingSum(total, counts[Int(argument.index)]) }
       }
-      for child in children {
-        let (sum, overflow) = total.addingReportingOverflow(counts[child] ?? 0)
-        total = overflow ? Int.max : sum
-      }
-      counts[node] = total
+      counts[index] = total
     }
-    return counts[id] ?? 0
+    return ids.map { counts[Int($0.index)] }
+  }
+
+  private static func saturatingSum(_ a: Int, _ b: Int) -> Int {
+    let (sum, overflow) = a.addingReportingOverflow(b)
+    return overflow ? Int.max : sum
+  }
+
+  /// The number of distinct nodes the ids depend on together: their size with sharing.
+  public func distinctNodeCount(_ ids: [NodeID]) -> Int {
+    guard let top = ids.max() else { return 0 }
+    var marked = [Bool](repeating: false, count: Int(top.index) + 1)
+    for id in ids { marked[Int(id.index)] = true }
+    var count = 0
+    for index in marked.indices.reversed() where marked[index] {
+      count += 1
+      for child in nodes[index].children { marked[Int(child.index)] = true }
+    }
+    return count
   }
 }

@@ -5,6 +5,11 @@
 /// The constructors simplify locally and in O(1) (`x + 0 → x`, `1·x → x`, `2·3 → 6`), without
 /// flattening, which would copy shared operands; ``CanonicalForm`` does the full rewrite.
 ///
+/// Interning is an open-addressing hash table of node ids (linear probing, at most half full),
+/// keyed by a cheap hash of the node's kind and operand ids; symbols have their own table.
+/// A graph is used from one thread at a time and never hands out `inout` access to its
+/// storage, so the storage skips the runtime's exclusivity checks (`@exclusivity(unchecked)`).
+///
 /// ```swift
 /// let graph = ExpressionGraph()
 /// let x = graph.symbol("x")
@@ -12,8 +17,26 @@
 /// ```
 public final class ExpressionGraph {
   /// Every node, children before parents.
+  @exclusivity(unchecked)
   public private(set) var nodes: [Node] = []
-  private var index: [Node: NodeID] = [:]
+  /// Each node's constant value, NaN for nodes that are not numbers (numbers never are NaN).
+  @exclusivity(unchecked)
+  private var constants: [Double] = []
+  /// Each node's nesting depth as a tree: 0 for a leaf, 1 + the deepest operand otherwise.
+  @exclusivity(unchecked)
+  private var depths: [Int32] = []
+  /// Each node's hash, kept so the table can grow without rehashing nodes.
+  @exclusivity(unchecked)
+  private var hashes: [UInt32] = []
+  /// Open addressing: node index + 1 in each used bucket, 0 in an empty one.
+  @exclusivity(unchecked)
+  private var table = [Int32](repeating: 0, count: 64)
+  /// Symbol nodes by name.
+  @exclusivity(unchecked)
+  private var symbolIDs: [String: NodeID] = [:]
+  /// Symbol names split into base and subscript, by node index, filled in when first asked.
+  @exclusivity(unchecked)
+  private var spellings: [SymbolSpelling?] = []
 
   /// Creates an empty graph.
   public init() {}
@@ -26,11 +49,116 @@ public final class ExpressionGraph {
 
   /// Stores `node` unless an equal one exists, and returns its id.
   public func intern(_ node: Node) -> NodeID {
-    if let existing = index[node] { return existing }
+    if case .symbol(let name) = node { return symbol(name) }
+    let hash = Self.hash(node)
+    let mask = table.count - 1
+    var bucket = Int(hash) & mask
+    while true {
+      let entry = table[bucket]
+      if entry == 0 { break }
+      let index = Int(entry) - 1
+      if hashes[index] == hash && nodes[index] == node { return NodeID(index) }
+      bucket = (bucket + 1) & mask
+    }
+    let id = append(node, hash: hash)
+    table[bucket] = Int32(id.index) + 1
+    if nodes.count * 2 > table.count { grow() }
+    return id
+  }
+
+  private func append(_ node: Node, hash: UInt32) -> NodeID {
     let id = NodeID(nodes.count)
     nodes.append(node)
-    index[node] = id
+    hashes.append(hash)
+    if case .number(let value) = node { constants.append(value) } else { constants.append(.nan) }
+    var depth: Int32 = 0
+    switch node {
+    case .number, .symbol: break
+    case .sum(let operands), .product(let operands), .call(_, let operands):
+      for operand in operands { depth = Swift.max(depth, depths[Int(operand.index)] + 1) }
+    case .power(let base, let exponent):
+      depth = Swift.max(depths[Int(base.index)], depths[Int(exponent.index)]) + 1
+    }
+    depths.append(depth)
     return id
+  }
+
+  /// Doubles the table and reinserts every interned node.
+  private func grow() {
+    var bigger = [Int32](repeating: 0, count: table.count * 2)
+    let mask = bigger.count - 1
+    for index in nodes.indices {
+      if case .symbol = nodes[index] { continue }
+      var bucket = Int(hashes[index]) & mask
+      while bigger[bucket] != 0 { bucket = (bucket + 1) & mask }
+      bigger[bucket] = Int32(index) + 1
+    }
+    table = bigger
+  }
+
+  /// A hash of the node's kind and contents: operand ids for composite nodes.
+  private static func hash(_ node: Node) -> UInt32 {
+    var h: UInt64
+    func mix(_ value: UInt64) { h = (h ^ value) &* 0x9E37_79B9_7F4A_7C15 }
+    switch node {
+    case .number(let value):
+      h = 1
+      mix(value.bitPattern)
+    case .symbol(let name):
+      h = 2
+      mix(UInt64(truncatingIfNeeded: name.hashValue))
+    case .sum(let terms):
+      h = 3
+      for term in terms { mix(UInt64(term.index)) }
+    case .product(let factors):
+      h = 4
+      for factor in factors { mix(UInt64(factor.index)) }
+    case .power(let base, let exponent):
+      h = 5
+      mix(UInt64(base.index))
+      mix(UInt64(exponent.index))
+    case .call(let function, let arguments):
+      h = 6
+      mix(UInt64(function.ordinal))
+      for argument in arguments { mix(UInt64(argument.index)) }
+    }
+    return UInt32(truncatingIfNeeded: h ^ (h >> 29) ^ (h >> 47))
+  }
+
+  /// The nesting depth of `id` written as a tree (0 for a leaf), recorded when it was stored.
+  public func treeDepth(_ id: NodeID) -> Int { Int(depths[Int(id.index)]) }
+
+  /// The split spelling of a symbol node's name (`omega3` → `omega`, `3`), computed once.
+  func spelling(of id: NodeID) -> SymbolSpelling? {
+    let index = Int(id.index)
+    if index < spellings.count, let known = spellings[index] { return known }
+    guard case .symbol(let name) = nodes[index] else { return nil }
+    let spelling = Self.split(name)
+    if index >= spellings.count {
+      spellings.append(contentsOf: repeatElement(nil, count: nodes.count - spellings.count))
+    }
+    spellings[index] = spelling
+    return spelling
+  }
+
+  /// ``SymbolSpelling/init(canonical:)``, byte by byte for ASCII names.
+  static func split(_ name: String) -> SymbolSpelling {
+    let bytes = name.utf8
+    guard bytes.allSatisfy({ $0 < 0x80 }) else { return SymbolSpelling(canonical: name) }
+    var digits = 0
+    for byte in bytes.reversed() {
+      guard byte >= 0x30 && byte <= 0x39 else { break }
+      digits += 1
+    }
+    var spelling = SymbolSpelling(canonical: "")
+    if digits == 0 || digits == bytes.count {
+      spelling.base = name
+      spelling.subscriptDigits = nil
+    } else {
+      spelling.base = String(name.utf8.dropLast(digits)) ?? name
+      spelling.subscriptDigits = String(name.utf8.suffix(digits))
+    }
+    return spelling
   }
 
   // MARK: Leaves
@@ -41,12 +169,18 @@ public final class ExpressionGraph {
   }
 
   /// The variable named `name` (canonical spelling, e.g. `beta0`).
-  public func symbol(_ name: String) -> NodeID { intern(.symbol(name)) }
+  public func symbol(_ name: String) -> NodeID {
+    if let existing = symbolIDs[name] { return existing }
+    let id = append(.symbol(name), hash: 0)
+    symbolIDs[name] = id
+    return id
+  }
 
   /// The value of `id` if it is a constant.
+  @inline(__always)
   public func numberValue(_ id: NodeID) -> Double? {
-    if case .number(let value) = self[id] { return value }
-    return nil
+    let value = constants[Int(id.index)]
+    return value.isNaN ? nil : value
   }
 
   // MARK: Arithmetic with local simplification
@@ -152,6 +286,11 @@ public final class ExpressionGraph {
   static func isExactlyPrintable(_ value: Double) -> Bool {
     value.isFinite && abs(value) < 9.0e15 && (value * 1024).rounded() == value * 1024
   }
+}
+
+extension Function {
+  /// A small integer per case (the enum's tag), for hashing.
+  fileprivate var ordinal: UInt8 { withUnsafeBytes(of: self) { $0.first ?? 0 } }
 }
 
 import Foundation

@@ -24,11 +24,44 @@ struct CanonicalOrder {
   /// Negative, zero or positive as term `a` sorts before, with or after term `b` in a sum.
   func compareTerms(_ a: NodeID, _ b: NodeID) -> Int {
     if a == b { return 0 }
-    let (coefficientA, factorsA) = monomial(a)
-    let (coefficientB, factorsB) = monomial(b)
-    let byFactors = compareLists(factorsA, factorsB, compareFactors)
-    if byFactors != 0 { return byFactors }
-    return coefficientA < coefficientB ? -1 : (coefficientA > coefficientB ? 1 : 0)
+    let termA = Term(a, graph)
+    let termB = Term(b, graph)
+    let count = Swift.min(termA.count, termB.count)
+    for i in 0..<count {
+      let c = compareFactors(termA[i], termB[i])
+      if c != 0 { return c }
+    }
+    if termA.count != termB.count { return termA.count < termB.count ? -1 : 1 }
+    return termA.coefficient < termB.coefficient ? -1 : (termA.coefficient > termB.coefficient ? 1 : 0)
+  }
+
+  /// A term seen as its numeric coefficient and its other factors, without copying them.
+  private struct Term {
+    var coefficient = 1.0
+    /// The factors after the coefficient, or none when the term is a single factor.
+    var factors: [NodeID] = []
+    var start = 0
+    var count = 1
+    var single: NodeID
+
+    init(_ id: NodeID, _ graph: ExpressionGraph) {
+      single = id
+      switch graph[id] {
+      case .number(let value):
+        coefficient = value
+        count = 0
+      case .product(let list):
+        factors = list
+        if let c = graph.numberValue(list[0]) {
+          coefficient = c
+          start = 1
+        }
+        count = list.count - start
+      default: break
+      }
+    }
+
+    subscript(i: Int) -> NodeID { factors.isEmpty ? single : factors[start + i] }
   }
 
   /// A term split into its numeric coefficient and its other factors.
@@ -66,7 +99,11 @@ struct CanonicalOrder {
     if rankA != rankB { return rankA < rankB ? -1 : 1 }
     switch (nodeA, nodeB) {
     case (.number(let x), .number(let y)): return x < y ? -1 : (x > y ? 1 : 0)
-    case (.symbol(let x), .symbol(let y)): return Self.compareNames(x, y)
+    case (.symbol(let x), .symbol(let y)):
+      guard let spellingA = graph.spelling(of: a), let spellingB = graph.spelling(of: b) else {
+        return Self.compareNames(x, y)
+      }
+      return Self.compareSpellings(spellingA, spellingB)
     case (.sum(let x), .sum(let y)): return compareLists(x, y, compareTerms)
     case (.product(let x), .product(let y)): return compareLists(x, y, compareFactors)
     case (.power, .power): return compareFactors(a, b)
@@ -89,8 +126,11 @@ struct CanonicalOrder {
 
   /// Natural order of canonical names: base alphabetically, then the subscript as a number.
   static func compareNames(_ a: String, _ b: String) -> Int {
-    let x = SymbolSpelling(canonical: a)
-    let y = SymbolSpelling(canonical: b)
+    compareSpellings(SymbolSpelling(canonical: a), SymbolSpelling(canonical: b))
+  }
+
+  /// ``compareNames(_:_:)`` for names already split.
+  static func compareSpellings(_ x: SymbolSpelling, _ y: SymbolSpelling) -> Int {
     if x.base != y.base { return x.base < y.base ? -1 : 1 }
     let dx = x.subscriptDigits ?? ""
     let dy = y.subscriptDigits ?? ""

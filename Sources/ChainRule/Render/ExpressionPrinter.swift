@@ -39,7 +39,10 @@ public struct ExpressionPrinter {
 
   /// The text of `id`.
   public func string(_ id: NodeID) -> String {
-    format(id, memo).0
+    // Printing recurses once per level: deep formulas go to a large stack (as
+    // `ExpressionGraph.withStack(for:_:)`, with the depth the graph recorded for the node).
+    if let done = memo[id] { return done.0 }
+    return graph.treeDepth(id) > 400 ? LargeStack.run { format(id, memo).0 } : format(id, memo).0
   }
 
   /// The text of `id` as a factor of a product: sums get parentheses.
@@ -49,7 +52,7 @@ public struct ExpressionPrinter {
 
   /// Printed texts by node index; a class so every copy of a printer shares what it printed.
   private final class Memo {
-    var entries: [(text: String, precedence: Int)?] = []
+    @exclusivity(unchecked) var entries: [(text: String, precedence: Int)?] = []
 
     subscript(id: NodeID) -> (String, Int)? {
       let index = Int(id.index)
@@ -118,7 +121,7 @@ public struct ExpressionPrinter {
     var text = ""
     var terms = terms
     // Lead with a positive term where there is one: `b − a`, not `−a + b`.
-    if splitSign(terms[0]).0, let firstPositive = terms.firstIndex(where: { !splitSign($0).0 }) {
+    if isNegative(terms[0]), let firstPositive = terms.firstIndex(where: { !isNegative($0) }) {
       terms.insert(terms.remove(at: firstPositive), at: 0)
     }
     for (i, term) in terms.enumerated() {
@@ -131,6 +134,13 @@ public struct ExpressionPrinter {
       }
     }
     return text
+  }
+
+  /// Whether a term prints with a leading minus: a negative number or coefficient.
+  private func isNegative(_ term: NodeID) -> Bool {
+    if let value = graph.numberValue(term) { return value < 0 }
+    if case .product(let factors) = graph[term], let c = graph.numberValue(factors[0]) { return c < 0 }
+    return false
   }
 
   /// A term with a negative coefficient as (true, the term with the coefficient made positive).
@@ -180,8 +190,10 @@ public struct ExpressionPrinter {
     for factor in numerator {
       numeratorTexts.append(operand(factor, above: Precedence.negative, memo))
     }
+    // `1/(2·y)`: outside LaTeX's \frac a product under the bar needs its brackets.
+    let denominatorMinimum = notation == .latex ? Precedence.negative : Precedence.product
     for factor in denominator {
-      denominatorTexts.append(operand(factor, above: Precedence.negative, memo))
+      denominatorTexts.append(operand(factor, above: denominatorMinimum, memo))
     }
     if numeratorTexts.isEmpty { numeratorTexts = ["1"] }
     var text: String

@@ -18,8 +18,10 @@ public enum InputSyntax: String, CaseIterable, Sendable {
   /// Backslashes inside `#` comments do not count, so a plain file may mention `\frac` in a note.
   public func resolved(for source: String) -> InputSyntax {
     guard self == .auto else { return self }
-    let trimmed = source.trimmingSpaces()
-    if trimmed.count >= 2 && trimmed.hasPrefix("$") && trimmed.hasSuffix("$") { return .latex }
+    // `$…$`: look at the first and last non-space characters only.
+    let first = source.unicodeScalars.first { !$0.properties.isWhitespace }
+    let last = source.unicodeScalars.reversed().first { !$0.properties.isWhitespace }
+    if first == "$" && last == "$" && source.unicodeScalars.filter({ $0 == "$" }).count >= 2 { return .latex }
     var inComment = false
     var afterBackslash = false
     for scalar in source.unicodeScalars {
