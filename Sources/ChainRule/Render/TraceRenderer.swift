@@ -64,6 +64,10 @@ public struct TraceRenderer {
     out += "\nThe same derivatives as expanded closed forms\n"
     let closedPrinter = ExpressionPrinter(graph: trace.formula.graph, notation: notation)
     for g in trace.gradients {
+      if g.isSummarised {
+        out += "  \(partial(g.parameter)): \(g.closedFormOperations) operations written out (not printed)\n"
+        continue
+      }
       out += "  \(partial(g.parameter)) = \(closedPrinter.string(g.closedForm))\n"
     }
     out += "\nThree ways to the same numbers\n"
@@ -136,7 +140,7 @@ public struct TraceRenderer {
         .array(
           trace.gradients.map {
             .object([
-              ("wrt", .string($0.parameter)), ("closedForm", .string(closed.string($0.closedForm))),
+              ("wrt", .string($0.parameter)), ("closedForm", $0.isSummarised ? .null : .string(closed.string($0.closedForm))),
               ("closedFormValue", .number($0.closedFormValue)), ("backpropValue", .number($0.backpropValue)),
               ("numericValue", .number($0.numericValue)), ("closedFormOperations", .integer($0.closedFormOperations)),
             ])
