@@ -50,12 +50,16 @@ struct DerivativeReport {
     var summarised: Bool
     /// Operations of the closed form as printed, or the tree size of `raw` when summarised.
     var operations: Int
-    var distinctNodes: Int
+    /// Distinct nodes of this derivative alone (nil past 200 variables: one pass each would be
+    /// quadratic; the report's ``allDistinctNodes`` counts them together).
+    var distinctNodes: Int?
   }
 
   let request: GradientRequest
   let closedForm: NodeID
   let rows: [Row]
+  /// Distinct nodes of all the derivatives together: their size with sharing.
+  let allDistinctNodes: Int
 
   init(_ request: GradientRequest, full: Bool) {
     self.request = request
@@ -65,9 +69,10 @@ struct DerivativeReport {
     var canonical = CanonicalForm(graph: formula.graph)
     let printer = formula.printer(.plain)
     let sizes = formula.graph.treeOperationCounts(gradient)
+    allDistinctNodes = formula.graph.distinctNodeCount(gradient)
     rows = zip(request.variables, zip(gradient, sizes)).map { variable, pair in
       let (raw, size) = pair
-      let distinct = formula.graph.distinctNodeCount([raw])
+      let distinct = request.variables.count <= 200 ? formula.graph.distinctNodeCount([raw]) : nil
       if size > GradientRequest.printLimit * 4 && !full {
         return Row(
           variable: variable, raw: raw, simplified: raw, summarised: true, operations: size,
@@ -109,7 +114,7 @@ struct DerivativeReport {
       let lhs = notation.partial(of: result, withRespectTo: row.variable)
       if row.summarised {
         out +=
-          "\(lhs): the closed form has \(row.operations) operations (\(row.distinctNodes) distinct nodes when shared);\n"
+          "\(lhs): the closed form has \(row.operations) operations (\(row.distinctNodes ?? allDistinctNodes) distinct nodes when shared);\n"
         out +=
           String(repeating: " ", count: lhs.count)
           + "  not printed: add --full to print it, or run 'chainrule trace' to see it computed step by step\n"
@@ -143,6 +148,7 @@ struct DerivativeReport {
       ("variables", .array(formula.variables.map { .string($0) })),
     ]
     if request.point != nil { object.append(("value", .number(values[closedForm]))) }
+    object.append(("distinctNodes", .integer(allDistinctNodes)))
     object.append(
       (
         "derivatives",
@@ -153,7 +159,7 @@ struct DerivativeReport {
             entry.append(("latex", row.summarised ? .null : .string(latex.string(row.simplified))))
             if request.point != nil { entry.append(("value", .number(values[row.simplified]))) }
             entry.append(("operations", .integer(row.operations)))
-            entry.append(("distinctNodes", .integer(row.distinctNodes)))
+            entry.append(("distinctNodes", row.distinctNodes.map { .integer($0) } ?? .null))
             if row.summarised { entry.append(("summarised", .bool(true))) }
             if steps && !row.summarised {
               let renderer = derivationRenderer(for: row.variable, notation: .plain)

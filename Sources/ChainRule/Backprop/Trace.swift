@@ -94,7 +94,7 @@ public struct Trace {
   /// Closed forms larger than this many operations (as trees) are neither simplified nor printed.
   public static let closedFormLimit = 10_000
   /// Central differences are computed for the first this-many parameters only.
-  public static let numericLimit = 200
+  public static let numericLimit = 64
 
   /// What each way costs.
   public struct Cost: Sendable {

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Rewrites expressions into ChainRule's canonical, readable form.
 ///
 /// Sums and products are flattened, constants folded and moved to the front, like terms
@@ -23,14 +25,39 @@ public struct CanonicalForm {
   public init(graph: ExpressionGraph) { self.graph = graph }
 
   /// The canonical form of `id`: equal ids for expressions that differ only by the rules above.
+  /// The operands of a sum (or product), looking through nested sums (products) first: a chain
+  /// `((a + b) + c) + …` built one `+` at a time is flattened once, not once per level, which
+  /// would be quadratic in its length.
+  private mutating func operands(of id: NodeID, isSum: Bool) -> [NodeID] {
+    var result: [NodeID] = []
+    var stack = [id]
+    var nested = false
+    while let next = stack.popLast() {
+      switch graph[next] {
+      case .sum(let inner) where isSum:
+        if next != id { nested = true }
+        stack.append(contentsOf: inner.reversed())
+      case .product(let inner) where !isSum:
+        if next != id { nested = true }
+        stack.append(contentsOf: inner.reversed())
+      default:
+        result.append(next)
+      }
+    }
+    if nested { note(.flattening) }
+    return result
+  }
+
   public mutating func simplify(_ id: NodeID) -> NodeID {
     let index = Int(id.index)
     if index < memo.count, memo[index] >= 0 { return NodeID(Int(memo[index])) }
     let result: NodeID
     switch graph[id] {
     case .number, .symbol: result = id
-    case .sum(let terms): result = canonicalSum(terms.map { simplify($0) })
-    case .product(let factors): result = canonicalProduct(factors.map { simplify($0) })
+    case .sum:
+      result = canonicalSum(operands(of: id, isSum: true).map { simplify($0) })
+    case .product:
+      result = canonicalProduct(operands(of: id, isSum: false).map { simplify($0) })
     case .power(let base, let exponent):
       result = canonicalPower(simplify(base), simplify(exponent))
     case .call(let function, let arguments):
@@ -71,18 +98,25 @@ public struct CanonicalForm {
     var coefficients: [Double] = []
     coefficients.reserveCapacity(terms.count * 2)
     var numberCount = 0
-    func addTerm(_ term: NodeID) {
+    var distributed = false
+    func addTerm(_ term: NodeID, scale: Double = 1) {
       // The term as coefficient · rest, where rest has no numeric factor.
-      var coefficient = 1.0
+      var coefficient = scale
       var rest = term
       switch graph[term] {
       case .number(let value):
-        constant += value
+        constant += scale * value
         numberCount += 1
         return
       case .product(let factors):
         if let c = graph.numberValue(factors[0]) {
-          coefficient = c
+          // c·(a + b) inside a sum is c·a + c·b, so `u − (u + v)` can cancel to `−v`.
+          if factors.count == 2, case .sum(let inner) = graph[factors[1]] {
+            distributed = true
+            for part in inner { addTerm(part, scale: scale * c) }
+            return
+          }
+          coefficient = scale * c
           rest = factors.count == 2 ? factors[1] : graph.intern(.product(Array(factors.dropFirst())))
         }
       default: break
@@ -98,11 +132,12 @@ public struct CanonicalForm {
     for term in terms {
       if case .sum(let inner) = graph[term] {
         note(.flattening)
-        inner.forEach(addTerm)
+        for part in inner { addTerm(part) }
       } else {
         addTerm(term)
       }
     }
+    if distributed { note(.distribution) }
     if numberCount > 1 { note(.constantFolding) }
     if numberCount > 0 && constant == 0 { note(.additiveIdentity) }
     var result: [NodeID] = []
@@ -203,6 +238,8 @@ public struct CanonicalForm {
       }
     }
     if coefficient == 0 { return graph.number(0) }
+    (coefficient, result) = foldIntegerReciprocals(coefficient, result)
+    if coefficient == 1 && result.isEmpty { return graph.number(1) }
     result = mergeRepeatedBases(result)
     let order = self.order
     result.sort { order.compareFactors($0, $1) < 0 }
@@ -212,6 +249,49 @@ public struct CanonicalForm {
     case 1: return result[0]
     default: return graph.intern(.product(result))
     }
+  }
+
+  /// Folds `c · n⁻ᵏ` for whole numbers into one reduced fraction: `x/8/65` → `x/520`,
+  /// `10/10` → `1`, `6/4` → `3/2` (as `3·2⁻¹`, printed `3/2`).
+  private mutating func foldIntegerReciprocals(_ coefficient: Double, _ factors: [NodeID]) -> (Double, [NodeID]) {
+    func isWhole(_ v: Double) -> Bool { v == v.rounded() && Swift.abs(v) < 9.0e15 }
+    var numerator = coefficient
+    var denominator = 1.0
+    if !isWhole(numerator) {
+      let reciprocal = 1 / numerator
+      guard isWhole(reciprocal) else { return (coefficient, factors) }
+      numerator = reciprocal < 0 ? -1 : 1
+      denominator = Swift.abs(reciprocal)
+    }
+    var rest: [NodeID] = []
+    var folded = 0
+    for factor in factors {
+      if case .power(let base, let exponent) = graph[factor], let b = graph.numberValue(base), isWhole(b), b > 0,
+        let e = graph.numberValue(exponent), e < 0, isWhole(e)
+      {
+        let power = Foundation.pow(b, -e)
+        if isWhole(denominator * power) {
+          denominator *= power
+          folded += 1
+          continue
+        }
+      }
+      rest.append(factor)
+    }
+    guard folded > 0 || denominator != 1 else { return (coefficient, factors) }
+    // Reduce the fraction.
+    var a = Swift.abs(numerator)
+    var b = denominator
+    while b != 0 { (a, b) = (b, a.truncatingRemainder(dividingBy: b)) }
+    if a > 1 {
+      numerator /= a
+      denominator /= a
+    }
+    if folded > 0 { note(.constantFolding) }
+    let value = numerator / denominator
+    if ExpressionGraph.isExactlyPrintable(value) { return (value, rest) }
+    // 1/3 has no exact decimal: keep the denominator as a reciprocal factor.
+    return (numerator, rest + [graph.intern(.power(graph.number(denominator), graph.number(-1)))])
   }
 
   /// After distributing powers, two factors may share a base again: multiply them once more.

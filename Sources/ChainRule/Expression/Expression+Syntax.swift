@@ -81,6 +81,22 @@ extension ExpressionGraph {
 
   /// The ids reachable from `root`, ascending: the order of a forward pass.
   public func reachable(from root: NodeID) -> [NodeID] {
+    // A small expression high in a large graph: walk it, rather than scan every id below it.
+    if root.index > 4096 {
+      var seen: Set<NodeID> = [root]
+      var stack = [root]
+      while let next = stack.popLast() {
+        for child in self[next].children where seen.insert(child).inserted { stack.append(child) }
+        if seen.count > Int(root.index) / 8 { return scanReachable(from: root) }
+      }
+      return seen.sorted()
+    }
+    return scanReachable(from: root)
+  }
+
+  /// ``reachable(from:)`` by one descending scan over the ids below `root`: children have
+  /// smaller ids, so a mark reaches them before the scan does.
+  private func scanReachable(from root: NodeID) -> [NodeID] {
     var marked = [Bool](repeating: false, count: Int(root.index) + 1)
     marked[Int(root.index)] = true
     var order: [NodeID] = []
@@ -95,6 +111,7 @@ extension ExpressionGraph {
     }
     return order.reversed()
   }
+
 
   /// The number of operations in `id` written out as a tree, without sharing: `k − 1` for a
   /// sum or product of `k` operands, one for each power and call. Saturates at `Int.max`.

@@ -109,6 +109,11 @@ struct CanonicalOrder {
     case (.power, .power): return compareFactors(a, b)
     case (.call(let f, let x), .call(let g, let y)):
       if f != g { return f.name < g.name ? -1 : 1 }
+      // The shallower call first: decides at once between cos(u₁) and cos(u₂) of a deep chain,
+      // where comparing the arguments would walk the whole chain.
+      let depthA = graph.treeDepth(a)
+      let depthB = graph.treeDepth(b)
+      if depthA != depthB { return depthA < depthB ? -1 : 1 }
       return compareLists(x, y, compareFactors)
     default: return 0
     }
