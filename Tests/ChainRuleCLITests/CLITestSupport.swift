@@ -86,6 +86,43 @@ struct RenderedDiagnostic {
     caretLine.drop { $0 == " " }.prefix { $0 == "^" }.count
   }
 
+  /// How many characters of a long source line are drawn (not counting the `…` at a cut end).
+  static let windowWidth = 100
+
+  /// Checks that `line`, too long to draw whole, is drawn as a window of ``windowWidth``
+  /// characters around the caret, with `…` at each end where the line is cut, and that the caret
+  /// stands under the character at the true column named after `-->`.
+  func expectWindow(of line: String, sourceLocation: SourceLocation = #_sourceLocation) {
+    let width = Self.windowWidth
+    let characters = Array(line)
+    var shown = Array(sourceLine)
+    let cutAtStart = shown.first == "…"
+    let cutAtEnd = shown.last == "…"
+    if cutAtStart { shown.removeFirst() }
+    if cutAtEnd { shown.removeLast() }
+    #expect(shown.count == width, "window of \(shown.count): \(sourceLine)", sourceLocation: sourceLocation)
+    guard let caret = caretColumn else {
+      Issue.record("no caret", sourceLocation: sourceLocation)
+      return
+    }
+    // The window starts at characters[start]: the caret is drawn `column - start` cells into it.
+    let start = column - (caret - (cutAtStart ? 1 : 0))
+    guard start >= 0, start + shown.count <= characters.count else {
+      Issue.record("caret \(caret) does not fit column \(column)", sourceLocation: sourceLocation)
+      return
+    }
+    #expect(Array(characters[start..<start + shown.count]) == shown, sourceLocation: sourceLocation)
+    #expect(cutAtStart == (start > 0), "'…' at the start", sourceLocation: sourceLocation)
+    #expect(cutAtEnd == (start + shown.count < characters.count), "'…' at the end", sourceLocation: sourceLocation)
+    // Around the caret: centred, unless the window reaches an end of the line.
+    let offset = column - start
+    if cutAtStart && cutAtEnd {
+      #expect(abs(offset - width / 2) <= 1, "caret \(offset) cells into the window", sourceLocation: sourceLocation)
+    } else {
+      #expect((1...width).contains(offset), sourceLocation: sourceLocation)
+    }
+  }
+
   /// Parses `text`, or returns nil if it does not have the four-line shape.
   init?(_ text: String) {
     let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)

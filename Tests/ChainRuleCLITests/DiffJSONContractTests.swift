@@ -102,10 +102,10 @@ struct DiffJSONContractTests {
     for (name, expression, value) in rows {
       let expression = try #require(expression, "\(name)")
       let value = try #require(value, "\(name)")
-      let reparsed = chainrule("diff", "--", expression, "--format", "json")
+      let reparsed = chainrule("diff", "--format", "json", "--", expression)
       #expect(reparsed.exitCode == 0, "\(name) does not parse back: \(reparsed.stderr)")
       #expect(JSONDocument(reparsed.stdout) != nil)
-      let evaluated = chainrule("diff", "--", expression, "--at", Toy.point, "--format", "json")
+      let evaluated = chainrule("diff", "--at", Toy.point, "--format", "json", "--", expression)
       #expect(evaluated.exitCode == 0, "\(name): \(evaluated.stderr)")
       let again = try #require(JSONDocument(evaluated.stdout))
       let printedValue = try #require(jsonNumber(again.object["value"]))

@@ -57,16 +57,16 @@ struct FormulaInputTests {
 
   @Test("a diagnostic in a file names the file and the line")
   func diagnosticInFile() throws {
-    let file = try TemporaryFile("broken.chain", text: "f = w*x + b\nl = (f - y)^2 y\n")
+    let file = try TemporaryFile("broken.chain", text: "f = w*x + b\nl = (f - y) y\n")
     let result = chainrule("diff", "--file", file.path)
     #expect(result.exitCode == 1)
     #expect(result.stdout.isEmpty)
     #expect(
       result.stderr == """
         error: missing operator before 'y'
-         --> \(file.path):2:15
-        2 | l = (f - y)^2 y
-          |               ^ write '*' to multiply
+         --> \(file.path):2:13
+        2 | l = (f - y) y
+          |             ^ write '*' to multiply
 
         """)
   }
@@ -130,6 +130,25 @@ struct FormulaInputTests {
     let result = chainrule(["diff", "--file", "-"], stdin: "")
     #expect(result.exitCode == 1)
     #expect(result.stderr.hasPrefix("error: the input holds no formula\n --> stdin:1:1\n"))
+  }
+
+  @Test("a formula that starts with a minus sign is a formula, not an option", arguments: ["-x^2", "-sin(x)"])
+  func leadingMinus(_ formula: String) {
+    let result = chainrule("diff", formula)
+    #expect(result.exitCode == 0, "\(result.stderr)")
+    #expect(result.stderr.isEmpty)
+    // The same as after '--', which ends the options.
+    #expect(result == chainrule("diff", "--", formula))
+    #expect(result.stdout.hasPrefix("l = \(formula)\n"))
+    let check = chainrule("check", formula, "--at", "x=0.5")
+    #expect(check.exitCode == 0, "\(check.stderr)")
+    #expect(check.stdout.hasSuffix("\nthe derivative agrees with the numbers\n"))
+  }
+
+  @Test("the derivatives of formulas that start with a minus sign")
+  func leadingMinusDerivatives() {
+    #expect(chainrule("diff", "-x^2").stdout == "l = -x^2\n\ndl/dx = -2*x\n")
+    #expect(chainrule("diff", "-sin(x)").stdout == "l = -sin(x)\n\ndl/dx = -cos(x)\n")
   }
 
   @Test("check reads files too")

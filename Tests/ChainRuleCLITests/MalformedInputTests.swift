@@ -26,6 +26,8 @@ struct Malformed: Sendable, CustomTestStringConvertible {
 
 extension Malformed {
   static let deep = Parser.maximumDepth
+  static let nestingMessage =
+    "the formula nests more than \(deep) levels deep (brackets, calls, signs or powers)"
 
   /// Every way a formula can be wrong that the CLI must report with a caret and exit 1.
   static let all: [Malformed] = [
@@ -37,14 +39,20 @@ extension Malformed {
     Malformed("unclosed brace", "{x", at: 1, 1, "'{' is never closed"),
     Malformed("unclosed call", "exp(x", at: 1, 4, "'(' is never closed"),
     Malformed("call closed by wrong bracket", "sin[x)", at: 1, 6, "expected ']' to close the bracket, found ')'"),
-    Malformed("close before open", ")(", at: 1, 1, "expected a number, a name or '(', found ')'"),
+    Malformed("close before open", ")(", at: 1, 1, "')' has no matching opening bracket"),
+    Malformed("stray closing paren after an operator", "x + )", at: 1, 5, "')' has no matching opening bracket"),
+    Malformed("stray closing paren as a body", "a = )", at: 1, 5, "')' has no matching opening bracket"),
+    Malformed("closing paren inside a bracket", "(x + )", at: 1, 6, "expected a number, a name or '(', found ')'"),
     Malformed("empty brackets", "()", at: 1, 2, "expected a number, a name or '(', found ')'"),
     Malformed("open bracket at end", "x + (", at: 1, 6, "expected a number, a name or '(', found end of input"),
     // Dangling and doubled operators.
     Malformed("trailing plus", "x +", at: 1, 4, "expected a number, a name or '(', found end of input"),
     Malformed("leading star", "* x", at: 1, 1, "expected a number, a name or '(', found '*'"),
     Malformed("trailing caret", "x ^", at: 1, 4, "expected a number, a name or '(', found end of input"),
-    Malformed("trailing double star", "x ** ", at: 1, 6, "expected a number, a name or '(', found end of input"),
+    Malformed("trailing double star", "x ** ", at: 1, 5, "expected a number, a name or '(', found end of input"),
+    Malformed("trailing plus and spaces", "x +   ", at: 1, 4, "expected a number, a name or '(', found end of input"),
+    Malformed("trailing plus before a line break", "x +\n", at: 1, 4, "expected a number, a name or '(', found end of line"),
+    Malformed("unclosed call at end", "sin(", at: 1, 5, "expected a number, a name or '(', found end of input"),
     Malformed("doubled caret", "x^^2", at: 1, 3, "expected a number, a name or '(', found '^'"),
     Malformed("star then slash", "2 * / 3", at: 1, 5, "expected a number, a name or '(', found '/'"),
     Malformed("double equals", "x == y", at: 1, 4, "expected a number, a name or '(', found '='"),
@@ -59,7 +67,8 @@ extension Malformed {
     Malformed("misspelt tanh", "tnh(x)", at: 1, 1, "unknown function 'tnh'"),
     Malformed("capitalised Sin", "Sin(x)", at: 1, 1, "unknown function 'Sin'"),
     Malformed("unknown function after Greek", "β₀ + sinn(ω₀)", at: 1, 6, "unknown function 'sinn'"),
-    Malformed("unknown name foo", "foo(x)", at: 1, 4, "missing operator before '('"),
+    Malformed("unknown function foo", "foo(x)", at: 1, 1, "unknown function 'foo'"),
+    Malformed("short name before a bracket", "x(y+1)", at: 1, 2, "missing operator before '('"),
     Malformed("max with one argument", "max(x)", at: 1, 1, "'max' takes 2 arguments, found 1"),
     Malformed("sin with two arguments", "sin(x, y)", at: 1, 1, "'sin' takes 1 argument, found 2"),
     Malformed("sin with none", "sin()", at: 1, 1, "'sin' takes 1 argument, found 0"),
@@ -73,6 +82,13 @@ extension Malformed {
     Malformed("implicit product then name", "2x y", at: 1, 4, "missing operator before 'y'"),
     Malformed("two decimal points", "1.2.3", at: 1, 4, "missing operator before '.3'"),
     Malformed("tab before juxtaposition", "\tx y", at: 1, 4, "missing operator before 'y'"),
+    // An exponent never swallows an implicit product; only a number directly before a name or a
+    // bracket multiplies.
+    Malformed("name after a power", "x^2 y", at: 1, 5, "missing operator before 'y'"),
+    Malformed("name glued to a power", "x^2y", at: 1, 4, "missing operator before 'y'"),
+    Malformed("name glued to a negative power", "x^-2y", at: 1, 5, "missing operator before 'y'"),
+    Malformed("bracket after a power", "x^2(y + 1)", at: 1, 4, "missing operator before '('"),
+    Malformed("bracket after an implicit product", "2x(x + 1)", at: 1, 3, "missing operator before '('"),
     // Characters the lexer does not know.
     Malformed("inverted question mark", "x ¿ y", at: 1, 3, "unexpected character '¿' (U+00BF)"),
     Malformed("bell character", "x \u{7} y", at: 1, 3, "unexpected character (control character U+0007)"),
@@ -91,23 +107,33 @@ extension Malformed {
     Malformed("self reference", "a = a + 1; a", at: 1, 1, "'a' is used in its own definition"),
     Malformed("bare formula not last", "x; y", at: 1, 1, "expected a definition 'name = …'"),
     Malformed("lone equals", "=", at: 1, 1, "expected a number, a name or '(', found '='"),
-    Malformed("definition without body", "a = ", at: 1, 5, "expected a number, a name or '(', found end of input"),
-    Malformed("empty body before semicolon", "a = 1; b = ; b", at: 1, 12, "expected a number, a name or '(', found end of line"),
+    Malformed("definition without body", "a = ", at: 1, 4, "expected a number, a name or '(', found end of input"),
+    Malformed("empty body before semicolon", "a = 1; b = ; b", at: 1, 11, "expected a number, a name or '(', found end of line"),
     Malformed("function name defined", "sin = 1; sin", at: 1, 1, "expected a name that is not a function, found 'sin'"),
+    Malformed(
+      "definition given a number", "f(x) = x^2; f(3)", at: 1, 15,
+      "'f' stands for its definition; its arguments are not substituted"),
+    Malformed(
+      "definition given a sum", "f(x) = x^2; f(x + 1)", at: 1, 15,
+      "'f' stands for its definition; its arguments are not substituted"),
     // Several lines.
     Malformed("operator at end of line", "f = x +\ny", at: 1, 8, "expected a number, a name or '(', found end of line"),
     Malformed("unclosed on line 2", "f = x\n(y", at: 2, 1, "'(' is never closed"),
     Malformed("juxtaposition on line 2", "a = 1\nb = 2 3\nb", at: 2, 7, "missing operator before '3'"),
-    // Nesting beyond the parser's limit: a diagnostic, not a stack overflow.
+    // Nesting beyond the parser's limit: a diagnostic, not a stack overflow, with the caret under
+    // the bracket, call, sign or power one level past the limit.
     Malformed(
       "5000 nested parens", String(repeating: "(", count: 5000) + "x" + String(repeating: ")", count: 5000),
-      at: 1, deep + 1, "brackets and calls are nested more than \(deep) deep"),
+      at: 1, deep + 1, nestingMessage),
     Malformed(
       "5000 nested sin calls", String(repeating: "sin(", count: 5000) + "x" + String(repeating: ")", count: 5000),
-      at: 1, nil, "brackets and calls are nested more than \(deep) deep"),
+      at: 1, 4 * deep + 4, nestingMessage),
     Malformed(
       "5000 nested brackets", String(repeating: "[", count: 5000) + "x" + String(repeating: "]", count: 5000),
-      at: 1, deep + 1, "brackets and calls are nested more than \(deep) deep"),
+      at: 1, deep + 1, nestingMessage),
+    Malformed("5000 minus signs", String(repeating: "-", count: 5000) + "x", at: 1, deep + 1, nestingMessage),
+    Malformed(
+      "a tower of 5000 powers", String(repeating: "x^", count: 5000) + "x", at: 1, 2 * deep + 2, nestingMessage),
   ]
 }
 
@@ -132,8 +158,13 @@ struct MalformedInputTests {
       lines[case_.line - 1].map { ch in
         ch.unicodeScalars.contains { $0.properties.generalCategory == .control } ? " " : ch
       })
-    #expect(diagnostic.sourceLine == expectedLine)
-    #expect(diagnostic.caretColumn == diagnostic.column)
+    if expectedLine.count <= RenderedDiagnostic.windowWidth {
+      #expect(diagnostic.sourceLine == expectedLine)
+      #expect(diagnostic.caretColumn == diagnostic.column)
+    } else {
+      // A long line is drawn as a window around the caret; the location keeps the true column.
+      diagnostic.expectWindow(of: expectedLine)
+    }
     #expect(diagnostic.caretWidth >= 1)
   }
 
@@ -156,12 +187,12 @@ struct MalformedInputTests {
     #expect(result.stderr.hasPrefix("error: expected a number, a name or '(', found end of input\n"))
   }
 
-  @Test("nesting just under the limit parses")
-  func nestingUnderLimit() {
-    let n = Parser.maximumDepth - 1
+  @Test("nesting exactly at the limit parses")
+  func nestingAtLimit() {
+    let n = Parser.maximumDepth
     let result = chainrule("diff", String(repeating: "(", count: n) + "x" + String(repeating: ")", count: n))
     #expect(result.exitCode == 0, "\(result.stderr.prefix(200))")
-    #expect(result.stdout.contains("dl/dx = 1"))
+    #expect(result.stdout == "l = x\n\ndl/dx = 1\n")
   }
 
   @Test("a deeply nested formula's diagnostic also comes from `check`")
@@ -169,7 +200,7 @@ struct MalformedInputTests {
     let formula = String(repeating: "(", count: 5000) + "x" + String(repeating: ")", count: 5000)
     let result = chainrule("check", formula, "--at", "x=1")
     #expect(result.exitCode == 1)
-    #expect(result.stderr.hasPrefix("error: brackets and calls are nested more than"))
+    #expect(result.stderr.hasPrefix("error: \(Malformed.nestingMessage)\n --> input:1:\(Malformed.deep + 1)\n"))
   }
 }
 
@@ -179,7 +210,7 @@ struct WholeDiagnosticTests {
   struct Golden: Sendable, CustomTestStringConvertible {
     var input: String
     var expected: String
-    var testDescription: String { input.debugDescription }
+    var testDescription: String { String(input.debugDescription.prefix(40)) }
   }
 
   static let goldens: [Golden] = [
@@ -319,6 +350,84 @@ struct WholeDiagnosticTests {
 
         """),
     Golden(
+      input: "foo(x)",
+      expected: """
+        error: unknown function 'foo'
+         --> input:1:1
+        1 | foo(x)
+          | ^^^ functions: \(Function.allNames.joined(separator: " "))
+
+        """),
+    Golden(
+      input: "x(y+1)",
+      expected: """
+        error: missing operator before '('
+         --> input:1:2
+        1 | x(y+1)
+          |  ^ write '*' to multiply
+
+        """),
+    Golden(
+      input: ")(",
+      expected: """
+        error: ')' has no matching opening bracket
+         --> input:1:1
+        1 | )(
+          | ^ remove it, or add the opening bracket
+
+        """),
+    Golden(
+      input: "x^2 y",
+      expected: """
+        error: missing operator before 'y'
+         --> input:1:5
+        1 | x^2 y
+          |     ^ write '*' to multiply
+
+        """),
+    Golden(
+      input: "2x(x + 1)",
+      expected: """
+        error: missing operator before '('
+         --> input:1:3
+        1 | 2x(x + 1)
+          |   ^ write '*' to multiply
+
+        """),
+    Golden(
+      // The caret goes just after the last token, not on the end of the input.
+      input: "a = ",
+      expected: "error: expected a number, a name or '(', found end of input\n --> input:1:4\n1 | a = \n  |    ^\n"),
+    Golden(
+      input: "a = a + 1; a",
+      expected: """
+        error: 'a' is used in its own definition
+         --> input:1:1
+        1 | a = a + 1; a
+          | ^ give the new value its own name, e.g. 'a2 = a + …'
+
+        """),
+    Golden(
+      input: "f(x) = x^2; f(3)",
+      expected: """
+        error: 'f' stands for its definition; its arguments are not substituted
+         --> input:1:15
+        1 | f(x) = x^2; f(3)
+          |               ^ write 'f' alone, or 'f[x, φ]' with names as the book does
+
+        """),
+    Golden(
+      // One bracket past the limit: a window of the line, cut at both ends, the caret under
+      // the 2001st bracket, the location still its true column.
+      input: String(repeating: "(", count: 2001) + "x" + String(repeating: ")", count: 2001),
+      expected: """
+        error: the formula nests more than 2000 levels deep (brackets, calls, signs or powers)
+         --> input:1:2001
+        1 | …\(String(repeating: "(", count: 51))x\(String(repeating: ")", count: 48))…
+          | \(String(repeating: " ", count: 51))^ write the formula as definitions, one step per line
+
+        """),
+    Golden(
       input: "x; y",
       expected: """
         error: expected a definition 'name = …' (only the last line may be a bare formula), found a formula
@@ -335,5 +444,65 @@ struct WholeDiagnosticTests {
     #expect(result.exitCode == 1)
     #expect(result.stdout == "")
     #expect(result.stderr == golden.expected)
+  }
+}
+
+/// Windows line endings: `\r\n` ends a line like `\n`, for the location and the line drawn.
+@Suite("CRLF line endings in diagnostics")
+struct CRLFDiagnosticTests {
+  @Test("the source line is drawn without the '\\r'")
+  func sourceLine() {
+    let result = chainrule("diff", "--", "a = 1\r\nb = a a\r\nb")
+    #expect(result.exitCode == 1)
+    #expect(
+      result.stderr == """
+        error: missing operator before 'a'
+         --> input:2:7
+        2 | b = a a
+          |       ^ write '*' to multiply
+
+        """)
+  }
+
+  @Test("an error at the end of a line is placed on that line, after its last token")
+  func endOfLine() {
+    let result = chainrule("diff", "--", "a = 1\r\nb = a +\r\nb")
+    #expect(result.exitCode == 1)
+    #expect(
+      result.stderr == """
+        error: expected a number, a name or '(', found end of line
+         --> input:2:8
+        2 | b = a +
+          |        ^
+
+        """)
+  }
+
+  @Test("a blank CRLF line counts as a line")
+  func blankLine() {
+    let result = chainrule("diff", "--", "a = 1\r\n\r\nb = sinn(a)\r\n")
+    #expect(
+      result.stderr == """
+        error: unknown function 'sinn'
+         --> input:3:5
+        3 | b = sinn(a)
+          |     ^^^^ did you mean 'sin'?
+
+        """)
+  }
+
+  @Test("a file with CRLF line endings")
+  func file() throws {
+    let file = try TemporaryFile("crlf.chain", text: "f = w*x + b\r\nl = (f - y) y\r\n")
+    let result = chainrule("diff", "--file", file.path)
+    #expect(result.exitCode == 1)
+    #expect(
+      result.stderr == """
+        error: missing operator before 'y'
+         --> \(file.path):2:13
+        2 | l = (f - y) y
+          |             ^ write '*' to multiply
+
+        """)
   }
 }

@@ -50,7 +50,7 @@ import Testing
     // Products.
     SmoothCase("x*y", [("x", -2...2), ("y", -2...2)]),
     SmoothCase("x*y*z*x", [("x", -2...2), ("y", -2...2), ("z", -2...2)]),
-    SmoothCase("2x(x + 1)", [("x", -2...2)]),
+    SmoothCase("2x*(x + 1)", [("x", -2...2)]),
     // Quotients.
     SmoothCase("x/y", [("x", -2...2), ("y", 0.5...2)]),
     SmoothCase("(x^2 + 1)/(y^2 + 1)", [("x", -2...2), ("y", -2...2)]),
