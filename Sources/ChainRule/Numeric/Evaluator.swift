@@ -66,6 +66,10 @@ public struct Evaluator {
         value = try Self.power(values[base, default: .nan], values[exponent, default: .nan], node: id)
       case .call(let function, let arguments):
         let inputs = arguments.map { values[$0, default: .nan] }
+        if function == .log, let stable = stableLogOfSigmoid(arguments[0], values) {
+          value = stable
+          break
+        }
         do {
           value = try function.evaluate(inputs)
         } catch {
@@ -79,6 +83,23 @@ public struct Evaluator {
       values[id] = value
     }
     return (values, kinks)
+  }
+
+  /// log σ(u) = −softplus(−u) and log(1 − σ(u)) = −softplus(u), computed without forming σ(u),
+  /// which rounds to 0 (or 1) far from the origin though the logarithm is finite; nil for any
+  /// other argument.
+  func stableLogOfSigmoid(_ argument: NodeID, _ values: [NodeID: Double]) -> Double? {
+    func softplus(_ u: Double) -> Double { Swift.max(u, 0) + Foundation.log1p(Foundation.exp(-Swift.abs(u))) }
+    if case .call(.sigmoid, let inner) = graph[argument], let u = values[inner[0]] {
+      return -softplus(-u)
+    }
+    if case .sum(let terms) = graph[argument], terms.count == 2, graph.numberValue(terms[0]) == 1,
+      case .product(let factors) = graph[terms[1]], factors.count == 2, graph.numberValue(factors[0]) == -1,
+      case .call(.sigmoid, let inner) = graph[factors[1]], let u = values[inner[0]]
+    {
+      return -softplus(u)
+    }
+    return nil
   }
 
   /// The quantity whose sign picks a kinked function's branch: u, or b − a for max/min.
