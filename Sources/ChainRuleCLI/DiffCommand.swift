@@ -17,6 +17,18 @@ enum DiffCommand {
     var kinks: [Evaluator.Kink] = []
     if let point = request.pointValues {
       (values, kinks) = try request.evaluate([report.closedForm], at: point)
+      // All derivatives share their nodes: evaluate them in one pass; only when that fails,
+      // one at a time, to say which derivative has no value.
+      let evaluator = Evaluator(graph: request.formula.graph)
+      if let all = try? evaluator.values(of: report.rows.map(\.simplified), at: point) {
+        values.merge(all.values) { a, _ in a }
+        kinks += all.kinks
+      } else {
+        try evaluateOneByOne()
+      }
+    }
+    func evaluateOneByOne() throws(CommandError) {
+      guard let point = request.pointValues else { return }
       for row in report.rows {
         do throws(CommandError) {
           let (derivativeValues, derivativeKinks) = try request.evaluate([row.simplified], at: point)
