@@ -42,6 +42,26 @@ import Testing
     #expect(result.stdout.contains("\\frac{\\partial \\ell}{\\partial x} = 2 x"))
   }
 
+  /// `l` is `\ell` without braces, a multi-letter name is `\mathit`; a bare formula that uses `l`
+  /// as a variable is named `f`.
+  @Test func latexNamesAndTheResultName() {
+    let result = ChainRuleCommand.run(arguments: ["diff", "l*x + net_h1", "--format", "latex"])
+    #expect(result.exitCode == 0, "\(result.stderr)")
+    #expect(
+      result.stdout == """
+        f = \\ell x + \\mathit{net}_{h1}
+
+        \\frac{\\partial f}{\\partial \\ell} = x
+
+        \\frac{\\partial f}{\\partial x} = \\ell
+
+        \\frac{\\partial f}{\\partial \\mathit{net}_{h1}} = 1
+
+        """)
+    let plain = ChainRuleCommand.run(arguments: ["diff", "l*x + 1"])
+    #expect(plain.stdout == "f = 1 + l*x\n\ndf/dl = x\n\ndf/dx = l\n")
+  }
+
   @Test func stepsEndWithTheDerivativeDiffPrints() throws {
     for formula in ["x^2*sin(x)/(1 + x) + x^x", "sigmoid(w*x + b)^2", "log(1 + exp(a*x))*tanh(x)"] {
       let diff = ChainRuleCommand.run(arguments: ["diff", formula, "--format", "plain"])

@@ -65,11 +65,17 @@ import Testing
     Nesting(what: "powers", formula: { String(repeating: "x^", count: $0) + "x" }, column: { 2 * $0 }),
     Nesting(
       what: "brackets then signs",
-      formula: { String(repeating: "(", count: 1_000) + String(repeating: "-", count: $0 - 1_000) + "x" + String(repeating: ")", count: 1_000) },
+      formula: {
+        String(repeating: "(", count: 1_000) + String(repeating: "-", count: $0 - 1_000) + "x"
+          + String(repeating: ")", count: 1_000)
+      },
       column: { $0 }),
     Nesting(
       what: "calls then powers",
-      formula: { String(repeating: "sin(", count: 1_000) + String(repeating: "x^", count: $0 - 1_000) + "x" + String(repeating: ")", count: 1_000) },
+      formula: {
+        String(repeating: "sin(", count: 1_000) + String(repeating: "x^", count: $0 - 1_000) + "x"
+          + String(repeating: ")", count: 1_000)
+      },
       column: { 4_000 + 2 * ($0 - 1_000) }),
     Nesting(
       what: "calls then a bracket",

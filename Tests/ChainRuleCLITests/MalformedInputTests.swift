@@ -51,7 +51,8 @@ extension Malformed {
     Malformed("trailing caret", "x ^", at: 1, 4, "expected a number, a name or '(', found end of input"),
     Malformed("trailing double star", "x ** ", at: 1, 5, "expected a number, a name or '(', found end of input"),
     Malformed("trailing plus and spaces", "x +   ", at: 1, 4, "expected a number, a name or '(', found end of input"),
-    Malformed("trailing plus before a line break", "x +\n", at: 1, 4, "expected a number, a name or '(', found end of line"),
+    Malformed(
+      "trailing plus before a line break", "x +\n", at: 1, 4, "expected a number, a name or '(', found end of line"),
     Malformed("unclosed call at end", "sin(", at: 1, 5, "expected a number, a name or '(', found end of input"),
     Malformed("doubled caret", "x^^2", at: 1, 3, "expected a number, a name or '(', found '^'"),
     Malformed("star then slash", "2 * / 3", at: 1, 5, "expected a number, a name or '(', found '/'"),
@@ -108,7 +109,9 @@ extension Malformed {
     Malformed("bare formula not last", "x; y", at: 1, 1, "expected a definition 'name = …'"),
     Malformed("lone equals", "=", at: 1, 1, "expected a number, a name or '(', found '='"),
     Malformed("definition without body", "a = ", at: 1, 4, "expected a number, a name or '(', found end of input"),
-    Malformed("empty body before semicolon", "a = 1; b = ; b", at: 1, 11, "expected a number, a name or '(', found end of line"),
+    Malformed(
+      "empty body before semicolon", "a = 1; b = ; b", at: 1, 11,
+      "expected a number, a name or '(', found end of line"),
     Malformed("function name defined", "sin = 1; sin", at: 1, 1, "expected a name that is not a function, found 'sin'"),
     Malformed(
       "definition given a number", "f(x) = x^2; f(3)", at: 1, 15,

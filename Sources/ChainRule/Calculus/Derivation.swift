@@ -312,14 +312,8 @@ public struct Derivation {
     for factor in dependent { derive(factor) }
   }
 
-  private func splitSign(_ term: NodeID) -> (Bool, NodeID) {
-    if case .product(let factors) = graph[term], let c = graph.numberValue(factors[0]), c < 0 {
-      let rest = Array(factors.dropFirst())
-      if c == -1 { return (true, rest.count == 1 ? rest[0] : graph.intern(.product(rest))) }
-      return (true, graph.intern(.product([graph.number(-c)] + rest)))
-    }
-    return (false, term)
-  }
+  private func splitSign(_ term: NodeID) -> (Bool, NodeID) { graph.splitSign(term) }
+
 
   // MARK: Assembly
 

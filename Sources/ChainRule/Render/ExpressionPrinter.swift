@@ -143,20 +143,8 @@ public struct ExpressionPrinter {
     return false
   }
 
-  /// A term with a negative coefficient as (true, the term with the coefficient made positive).
-  private func splitSign(_ term: NodeID) -> (Bool, NodeID) {
-    switch graph[term] {
-    case .number(let value) where value < 0:
-      return (true, graph.number(-value))
-    case .product(let factors):
-      guard let c = graph.numberValue(factors[0]), c < 0 else { return (false, term) }
-      let rest = Array(factors.dropFirst())
-      if c == -1 { return (true, rest.count == 1 ? rest[0] : graph.intern(.product(rest))) }
-      return (true, graph.intern(.product([graph.number(-c)] + rest)))
-    default:
-      return (false, term)
-    }
-  }
+  private func splitSign(_ term: NodeID) -> (Bool, NodeID) { graph.splitSign(term) }
+
 
   // MARK: Products
 
@@ -219,11 +207,7 @@ public struct ExpressionPrinter {
     var result = ""
     for (i, text) in texts.enumerated() {
       if i > 0 {
-        let startsWithDigit = text.first?.isNumber == true
-        let startsWithBracket = text.hasPrefix("\\left(")
-        let previousIsNumber = texts[i - 1].first?.isNumber == true && !texts[i - 1].contains("\\")
-        let needsDot = startsWithDigit || (startsWithBracket && !previousIsNumber)
-        result += needsDot ? " \\cdot " : " "
+        result += LaTeXLayout.needsDot(after: texts[i - 1], before: text) ? " \\cdot " : " "
       }
       result += text
     }
@@ -235,7 +219,9 @@ public struct ExpressionPrinter {
   private func formatPower(
     _ base: NodeID, _ exponent: NodeID, _ memo: Memo
   ) -> String {
-    let baseText = operand(base, above: Precedence.power, memo)
+    var baseText = operand(base, above: Precedence.power, memo)
+    // `6.02 \times 10^{23}` as a base needs brackets, or LaTeX sees a double superscript.
+    if notation == .latex && baseText.contains("\\times") { baseText = wrap(baseText) }
     let (exponentText, exponentPrecedence) = format(exponent, memo)
     switch notation {
     case .latex:

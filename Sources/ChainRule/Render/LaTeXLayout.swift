@@ -211,19 +211,8 @@ public struct LaTeXLayout {
 
   private func isNegative(_ id: NodeID) -> Bool { splitSign(id).0 }
 
-  private func splitSign(_ term: NodeID) -> (Bool, NodeID) {
-    switch graph[term] {
-    case .number(let value) where value < 0:
-      return (true, graph.number(-value))
-    case .product(let factors):
-      guard let c = graph.numberValue(factors[0]), c < 0 else { return (false, term) }
-      let rest = Array(factors.dropFirst())
-      if c == -1 { return (true, rest.count == 1 ? rest[0] : graph.intern(.product(rest))) }
-      return (true, graph.intern(.product([graph.number(-c)] + rest)))
-    default:
-      return (false, term)
-    }
-  }
+  private func splitSign(_ term: NodeID) -> (Bool, NodeID) { graph.splitSign(term) }
+
 }
 
 extension String {
