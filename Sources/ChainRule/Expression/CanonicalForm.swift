@@ -4,7 +4,7 @@ import Foundation
 ///
 /// Sums and products are flattened, constants folded and moved to the front, like terms
 /// (`2x + 3x → 5x`) and like factors (`x·x² → x³`) collected, identities removed (`1·u`, `u + 0`,
-/// `u¹`), and operands ordered by ``CanonicalOrder``. Integer powers distribute over products and
+/// `u¹`), and operands ordered by `CanonicalOrder`. Integer powers distribute over products and
 /// nest (`(u·v)² → u²·v²`, `(u²)³ → u⁶`); fractional ones do not, since `(u²)^½ = |u|`.
 /// Results are memoised per node, so shared subexpressions are rewritten once.
 ///

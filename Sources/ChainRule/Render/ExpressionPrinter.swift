@@ -2,7 +2,7 @@
 ///
 /// Canonical sums print `−` for negative coefficients (`a + (−1)·b` → `a − b`), products put
 /// factors with negative exponents under a fraction bar (`a·b⁻¹` → `a/b`), and a coefficient
-/// 1/n prints as a division by n (`0.5·x` → `x/2`). Parentheses come from ``Precedence``.
+/// 1/n prints as a division by n (`0.5·x` → `x/2`). Parentheses come from `Precedence`.
 /// Plain output parses back to the same function.
 ///
 /// A printer remembers the text of every node it has printed (nodes never change), so printing

@@ -4,7 +4,7 @@
 /// bracket, `2x`), unary `−`/`+`, `^`. `^` is right-associative and binds tighter than unary minus:
 /// `2^3^2` = 2⁹ and `-x^2` = −(x²); its right side may carry a sign (`x^-1`).
 ///
-/// LaTeX input is turned into the same tokens by ``LaTeXLexer`` and read by the same rules, with
+/// LaTeX input is turned into the same tokens by `LaTeXLexer` and read by the same rules, with
 /// two additions: operands side by side multiply, at the precedence of `·` (`\omega_1 x`,
 /// `\sin[x] \cos[x]`), and a function without brackets takes one factor as its argument
 /// (`\sin x`, `\log 2x`, `\exp x^2`; `\sin x \cos y` is sin(x)·cos(y)).

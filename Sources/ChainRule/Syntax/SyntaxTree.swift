@@ -1,4 +1,4 @@
-/// A parsed formula, before it becomes a shared ``Expression`` graph: it keeps every source span
+/// A parsed formula, before it becomes a shared ``ExpressionGraph``: it keeps every source span
 /// so later stages can point at the text.
 public indirect enum SyntaxTree: Hashable, Sendable {
   /// The binary operators of the grammar.
