@@ -196,7 +196,7 @@ import Testing
     return pairs.joined(separator: ",")
   }()
 
-  @Test(.disabled("over 150 s in a debug build on the shared machine; see docs/reliability.md"))
+  @Test
   func thousandLayerChainHasAllPartialDerivatives() throws {
     let result = chainrule(["diff", "-f", "-", "--at", Self.deepPoint, "--format", "json"], stdin: Self.deepModel)
     #expect(result.exitCode == 0, "\(result.stderr.prefix(600))")
@@ -208,7 +208,7 @@ import Testing
     #expect(values.allSatisfy { $0.isFinite })
   }
 
-  @Test(.disabled("over 150 s in a debug build on the shared machine; see docs/reliability.md"))
+  @Test
   func thousandLayerChainHasATrace() throws {
     let result = chainrule(["trace", "-f", "-", "--at", Self.deepPoint, "--format", "json"], stdin: Self.deepModel)
     #expect(result.exitCode == 0, "\(result.stderr.prefix(600))")
