@@ -56,19 +56,7 @@ struct LaTeXLexer {
   }
 
   init(_ source: String) {
-    var scalars: [Unicode.Scalar] = []
-    var offsets: [Int] = []
-    scalars.reserveCapacity(source.utf8.count)
-    offsets.reserveCapacity(source.utf8.count + 1)
-    var offset = 0
-    for scalar in source.unicodeScalars {
-      scalars.append(scalar)
-      offsets.append(offset)
-      offset += UTF8.width(scalar)
-    }
-    offsets.append(offset)
-    self.scalars = scalars
-    self.offsets = offsets
+    (scalars, offsets) = Lexer.scalarsAndOffsets(of: source)
   }
 
   /// Lexes the whole source.

@@ -10,6 +10,12 @@ struct Lexer {
   private var bracketDepth = 0
 
   init(_ source: String) {
+    (scalars, offsets) = Self.scalarsAndOffsets(of: source)
+  }
+
+  /// The source's Unicode scalars, and the UTF-8 offset of each (plus one past the end): both
+  /// lexers read scalars and report spans in UTF-8 offsets.
+  static func scalarsAndOffsets(of source: String) -> ([Unicode.Scalar], [Int]) {
     var scalars: [Unicode.Scalar] = []
     var offsets: [Int] = []
     scalars.reserveCapacity(source.utf8.count)
@@ -21,8 +27,7 @@ struct Lexer {
       offset += UTF8.width(scalar)
     }
     offsets.append(offset)
-    self.scalars = scalars
-    self.offsets = offsets
+    return (scalars, offsets)
   }
 
   /// Lexes the whole source.
