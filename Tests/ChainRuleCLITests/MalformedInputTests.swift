@@ -58,6 +58,9 @@ extension Malformed {
     Malformed("star then slash", "2 * / 3", at: 1, 5, "expected a number, a name or '(', found '/'"),
     Malformed("double equals", "x == y", at: 1, 4, "expected a number, a name or '(', found '='"),
     Malformed("comma outside a call", "x,y", at: 1, 2, "expected an operator or the end of the line, found ','"),
+    // Found by the fuzzer: `J__` was one name, printed in LaTeX as `J_{}`, which does not read back.
+    Malformed("name ending in an underscore", "J_ + 1", at: 1, 2, "unexpected character '_'"),
+    Malformed("doubled underscore in a name", "x__1", at: 1, 2, "unexpected character '_'"),
     // No formula at all.
     Malformed("empty input", "", at: 1, 1, "the input holds no formula"),
     Malformed("only spaces", "   ", at: 1, 1, "the input holds no formula"),

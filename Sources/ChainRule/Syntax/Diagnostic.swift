@@ -99,6 +99,8 @@ public struct Diagnostic: Error, Hashable, Sendable {
     case .argumentsNotSubstituted(let name): "write '\(name)' alone, or '\(name)[x, φ]' with names as the book does"
     case .unexpectedCharacter(let text) where text.contains("control"):
       "remove the control character"
+    case .unexpectedCharacter(let text) where text.hasPrefix("'_'"):
+      "an underscore joins a name to its subscript, as in 'x_1' or 'w_h1'"
     case .unsupportedCommand(let command): LaTeXLexer.hint(forUnsupported: command)
     default: nil
     }

@@ -196,6 +196,10 @@ struct Lexer {
     while let c = peek(), isASCIILetter(c) || isDigit(c) || c == "_" {
       // `β_{10}`: the braces belong to the subscript, not to the name's characters.
       if c == "_" && peek(1) == "{" { break }
+      // An underscore joins a name to a letter or digit (`x_1`, `net_h1`); `x_` and `x__1`
+      // leave it out, so it is reported where it stands.
+      if c == "_", let next = peek(1), !(isASCIILetter(next) || isDigit(next)) { break }
+      if c == "_" && peek(1) == nil { break }
       base.unicodeScalars.append(c)
       position += 1
     }
