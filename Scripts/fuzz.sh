@@ -14,10 +14,13 @@ seconds="${1:-60}"
 shift || true
 scratch="${FUZZ_SCRATCH_PATH:-.build-fuzz}"
 
-swift build -c release --product ChainRuleFuzz --scratch-path "$scratch" \
-  --sanitize=fuzzer --sanitize=address -Xswiftc -DFUZZING
-binary="$(swift build -c release --product ChainRuleFuzz --scratch-path "$scratch" \
-  --sanitize=fuzzer --sanitize=address -Xswiftc -DFUZZING --show-bin-path)/ChainRuleFuzz"
+# `-sanitize=fuzzer` links libFuzzer but, with this toolchain, instruments nothing: without
+# `-sanitize-coverage` libFuzzer sees no edges and mutates blindly ("no interesting inputs").
+flags=(-c release --product ChainRuleFuzz --scratch-path "$scratch"
+  --sanitize=fuzzer --sanitize=address
+  -Xswiftc -DFUZZING -Xswiftc -sanitize-coverage=edge,inline-8bit-counters,pc-table,trace-cmp)
+swift build "${flags[@]}"
+binary="$(swift build "${flags[@]}" --show-bin-path)/ChainRuleFuzz"
 
 mkdir -p "$scratch/fuzz-corpus" "$scratch/fuzz-crashes"
 # Swift's own backtracer would fight libFuzzer's signal handlers.

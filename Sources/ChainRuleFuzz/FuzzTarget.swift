@@ -122,16 +122,38 @@ enum FuzzCheck {
       }
     }
   }
+}
 
-  /// Runs `body` on a thread with a 64 MB stack (deep inputs recurse; a test thread's 8 MB is not the CLI's), and waits for it.
-  static func onLargeStack(_ body: @escaping @Sendable () -> Void) {
-    let done = DispatchSemaphore(value: 0)
-    let thread = Thread {
-      body()
-      done.signal()
+/// One long-lived thread with a 64 MB stack that runs the checks, input after input.
+///
+/// Deep inputs recurse, and libFuzzer's thread has only the default stack. Starting a fresh
+/// thread per input cost more than most inputs' checks; this worker is started once and handed
+/// each input through two semaphores, so the caller still waits for every input to finish.
+final class FuzzWorker: @unchecked Sendable {
+  static let shared = FuzzWorker()
+
+  private let ready = DispatchSemaphore(value: 0)
+  private let done = DispatchSemaphore(value: 0)
+  // Written by the caller before `ready.signal()`, read by the worker after `ready.wait()`:
+  // the semaphores order the accesses.
+  private var source = ""
+
+  private init() {
+    let thread = Thread { [unowned self] in
+      while true {
+        self.ready.wait()
+        FuzzCheck.run(self.source)
+        self.done.signal()
+      }
     }
     thread.stackSize = 64 << 20
     thread.start()
+  }
+
+  /// Runs every check on `source` on the worker thread and waits for it.
+  func check(_ source: String) {
+    self.source = source
+    ready.signal()
     done.wait()
   }
 }
@@ -140,7 +162,7 @@ enum FuzzCheck {
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzOneInput(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
   let source = String(decoding: UnsafeBufferPointer(start: data, count: size), as: UTF8.self)
-  FuzzCheck.onLargeStack { FuzzCheck.run(source) }
+  FuzzWorker.shared.check(source)
   return 0
 }
 
