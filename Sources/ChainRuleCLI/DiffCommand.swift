@@ -20,8 +20,9 @@ enum DiffCommand {
       // All derivatives share their nodes: evaluate them in one pass; only when that fails,
       // one at a time, to say which derivative has no value.
       let evaluator = Evaluator(graph: request.formula.graph)
-      if let all = try? evaluator.values(of: report.rows.map(\.simplified), at: point) {
-        values.merge(all.values) { a, _ in a }
+      let derivatives = report.rows.map(\.simplified)
+      if let all = try? evaluator.values(of: derivatives, at: point) {
+        values.merge(GradientRequest.pick(derivatives, from: all.values)) { a, _ in a }
         kinks += all.kinks
       } else {
         try evaluateOneByOne()

@@ -60,15 +60,23 @@ struct GradientRequest {
     }
   }
 
-  /// Evaluates `ids` at the point, reporting a domain error with the failing subexpression.
+  /// The values of `ids` at the point, reporting a domain error with the failing subexpression.
   func evaluate(_ ids: [NodeID], at values: [String: Double]) throws(CommandError) -> (
     values: [NodeID: Double], kinks: [Evaluator.Kink]
   ) {
     do {
-      return try Evaluator(graph: formula.graph).values(of: ids, at: values)
+      let (all, kinks) = try Evaluator(graph: formula.graph).values(of: ids, at: values)
+      return (Self.pick(ids, from: all), kinks)
     } catch {
       throw .input(describe(error))
     }
+  }
+
+  /// The values of `ids` among `all`, by id.
+  static func pick(_ ids: [NodeID], from all: NodeValues) -> [NodeID: Double] {
+    var picked: [NodeID: Double] = [:]
+    for id in ids { picked[id] = all[id] }
+    return picked
   }
 
   /// A learner-readable message for an evaluation error.

@@ -36,9 +36,7 @@ enum LaTeXCommand {
         document.trace = try Trace(
           program: program, parameters: request.variables,
           point: values,
-          printedOperations: { graph, id in
-            ExpressionPrinter.operationCount(ofPlain: ExpressionPrinter(graph: graph, notation: .plain).string(id))
-          })
+          printedOperations: ExpressionPrinter.plainOperationCounter(for: [formula.graph, program.graph]))
       } catch {
         switch error {
         case .evaluation(let failure, let step):

@@ -47,9 +47,7 @@ enum TraceCommand {
     do throws(Trace.Failure) {
       trace = try Trace(
         program: forwardProgram, parameters: request.variables, point: point,
-        printedOperations: { graph, id in
-          ExpressionPrinter.operationCount(ofPlain: ExpressionPrinter(graph: graph, notation: .plain).string(id))
-        })
+        printedOperations: ExpressionPrinter.plainOperationCounter(for: [formula.graph, forwardProgram.graph]))
     } catch {
       switch error {
       case .evaluation(let failure, let step):

@@ -336,8 +336,8 @@ enum PropertyCheck {
   }
 
   /// Which side of its kink each kinked call is on.
-  static func kinkSides(_ graph: ExpressionGraph, _ values: [NodeID: Double]) -> [Bool] {
-    values.keys.sorted().compactMap { id in
+  static func kinkSides(_ graph: ExpressionGraph, _ values: NodeValues) -> [Bool] {
+    values.ids.compactMap { id in
       guard case .call(let function, let arguments) = graph[id], function.hasKink else { return nil }
       return Evaluator.switchValue(function, arguments.map { values[$0] ?? .nan }) > 0
     }

@@ -223,7 +223,7 @@ public struct Trace {
     let closed = formula.gradient(withRespectTo: parameters)
     let checker = GradientCheck(graph: formula.graph)
     // The closed forms share their nodes: evaluate them all in one pass.
-    let closedValues = (try? Evaluator(graph: formula.graph).values(of: closed, at: point).values) ?? [:]
+    let closedValues = try? Evaluator(graph: formula.graph).values(of: closed, at: point).values
     var gradients: [GradientComparison] = []
     let treeSizes = formula.graph.treeOperationCounts(closed)
     for (i, parameter) in parameters.enumerated() {
@@ -231,7 +231,7 @@ public struct Trace {
       let treeSize = treeSizes[i]
       let summarised = treeSize > Self.closedFormLimit
       let simple = summarised ? closed[i] : formula.simplified(closed[i])
-      let closedValue = closedValues[closed[i]] ?? .nan
+      let closedValue = closedValues?[closed[i]] ?? .nan
       // Central differences cost two evaluations of the whole formula per parameter: the point
       // backpropagation makes. Past `numericLimit` parameters they are left out.
       let numeric =

@@ -81,31 +81,43 @@ extension ExpressionGraph {
 
   /// The ids reachable from `root`, ascending: the order of a forward pass.
   public func reachable(from root: NodeID) -> [NodeID] {
+    reachable(from: [root])
+  }
+
+  /// The ids reachable from any of `roots`, each once, ascending.
+  public func reachable(from roots: [NodeID]) -> [NodeID] {
+    guard let top = roots.max() else { return [] }
     // A small expression high in a large graph: walk it, rather than scan every id below it.
-    if root.index > 4096 {
-      var seen: Set<NodeID> = [root]
-      var stack = [root]
+    if top.index > 4096 {
+      var seen = Set(roots)
+      var stack = Array(seen)
       while let next = stack.popLast() {
         for child in self[next].children where seen.insert(child).inserted { stack.append(child) }
-        if seen.count > Int(root.index) / 8 { return scanReachable(from: root) }
+        if seen.count > Int(top.index) / 8 { return scanReachable(from: roots, top: top) }
       }
       return seen.sorted()
     }
-    return scanReachable(from: root)
+    return scanReachable(from: roots, top: top)
   }
 
-  /// ``reachable(from:)`` by one descending scan over the ids below `root`: children have
+  /// ``reachable(from:)`` by one descending scan over the ids below `top`: children have
   /// smaller ids, so a mark reaches them before the scan does.
-  private func scanReachable(from root: NodeID) -> [NodeID] {
-    var marked = [Bool](repeating: false, count: Int(root.index) + 1)
-    marked[Int(root.index)] = true
+  private func scanReachable(from roots: [NodeID], top: NodeID) -> [NodeID] {
+    var marked = [Bool](repeating: false, count: Int(top.index) + 1)
+    for root in roots { marked[Int(root.index)] = true }
     var order: [NodeID] = []
-    var i = Int(root.index)
+    var i = Int(top.index)
     while i >= 0 {
       if marked[i] {
-        let id = NodeID(i)
-        order.append(id)
-        for child in self[id].children { marked[Int(child.index)] = true }
+        order.append(NodeID(i))
+        switch nodes[i] {
+        case .number, .symbol: break
+        case .sum(let operands), .product(let operands), .call(_, let operands):
+          for child in operands { marked[Int(child.index)] = true }
+        case .power(let base, let exponent):
+          marked[Int(base.index)] = true
+          marked[Int(exponent.index)] = true
+        }
       }
       i -= 1
     }

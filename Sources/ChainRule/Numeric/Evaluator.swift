@@ -39,19 +39,20 @@ public struct Evaluator {
   }
 
   /// The values of every node the roots depend on, and the kinks met at exactly a tie.
+  ///
+  /// One loop over the nodes in ascending id order: every operand is evaluated before the node
+  /// that uses it, and shared subexpressions once.
   public func values(
     of roots: [NodeID], at point: [String: Double]
-  ) throws(EvaluationError) -> (values: [NodeID: Double], kinks: [Kink]) {
-    var order: [NodeID] = []
-    var seen: Set<NodeID> = []
-    for root in roots {
-      for id in graph.reachable(from: root) where seen.insert(id).inserted { order.append(id) }
-    }
-    order.sort()
-    var values: [NodeID: Double] = [:]
-    values.reserveCapacity(order.count)
+  ) throws(EvaluationError) -> (values: NodeValues, kinks: [Kink]) {
+    var store = NodeValues(ids: graph.reachable(from: roots))
     var kinks: [Kink] = []
-    for id in order {
+    // Operands precede their users, so each lookup finds a value already stored.
+    func operand(_ id: NodeID) -> Double {
+      guard let position = store.position(of: id) else { return .nan }
+      return store.values[position]
+    }
+    for id in store.ids {
       let value: Double
       switch graph[id] {
       case .number(let c): value = c
@@ -59,17 +60,21 @@ public struct Evaluator {
         guard let v = point[name] else { throw .unboundSymbol(name) }
         value = v
       case .sum(let terms):
-        value = terms.reduce(0) { $0 + values[$1, default: .nan] }
+        var total = 0.0
+        for term in terms { total += operand(term) }
+        value = total
       case .product(let factors):
-        value = factors.reduce(1) { $0 * values[$1, default: .nan] }
+        var total = 1.0
+        for factor in factors { total *= operand(factor) }
+        value = total
       case .power(let base, let exponent):
-        value = try Self.power(values[base, default: .nan], values[exponent, default: .nan], node: id)
+        value = try Self.power(operand(base), operand(exponent), node: id)
       case .call(let function, let arguments):
-        let inputs = arguments.map { values[$0, default: .nan] }
-        if function == .log, let stable = stableLogOfSigmoid(arguments[0], values) {
+        if function == .log, let stable = stableLogOfSigmoid(arguments[0], operand) {
           value = stable
           break
         }
+        let inputs = arguments.map(operand)
         do {
           value = try function.evaluate(inputs)
         } catch {
@@ -80,24 +85,24 @@ public struct Evaluator {
         }
       }
       guard value.isFinite else { throw .domain(.overflow, node: id) }
-      values[id] = value
+      store.values.append(value)
     }
-    return (values, kinks)
+    return (store, kinks)
   }
 
   /// log σ(u) = −softplus(−u) and log(1 − σ(u)) = −softplus(u), computed without forming σ(u),
   /// which rounds to 0 (or 1) far from the origin though the logarithm is finite; nil for any
   /// other argument.
-  func stableLogOfSigmoid(_ argument: NodeID, _ values: [NodeID: Double]) -> Double? {
+  func stableLogOfSigmoid(_ argument: NodeID, _ value: (NodeID) -> Double) -> Double? {
     func softplus(_ u: Double) -> Double { Swift.max(u, 0) + Foundation.log1p(Foundation.exp(-Swift.abs(u))) }
-    if case .call(.sigmoid, let inner) = graph[argument], let u = values[inner[0]] {
-      return -softplus(-u)
+    if case .call(.sigmoid, let inner) = graph[argument] {
+      return -softplus(-value(inner[0]))
     }
     if case .sum(let terms) = graph[argument], terms.count == 2, graph.numberValue(terms[0]) == 1,
       case .product(let factors) = graph[terms[1]], factors.count == 2, graph.numberValue(factors[0]) == -1,
-      case .call(.sigmoid, let inner) = graph[factors[1]], let u = values[inner[0]]
+      case .call(.sigmoid, let inner) = graph[factors[1]]
     {
-      return -softplus(u)
+      return -softplus(value(inner[0]))
     }
     return nil
   }

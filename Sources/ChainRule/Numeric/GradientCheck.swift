@@ -105,7 +105,7 @@ public struct GradientCheck {
   }
 
   /// The sign of each kink's switching quantity, in node order.
-  private func kinkSigns(_ kinkNodes: [NodeID], values: [NodeID: Double]) -> [Double] {
+  private func kinkSigns(_ kinkNodes: [NodeID], values: NodeValues) -> [Double] {
     var signs: [Double] = []
     for id in kinkNodes {
       guard case .call(let function, let arguments) = graph[id], function.hasKink else { continue }

@@ -33,4 +33,17 @@ extension ExpressionPrinter {
     }
     return count
   }
+
+  /// Counts operations as printed in plain text, for nodes of any of `graphs`: the argument
+  /// ``Trace/init(program:parameters:point:printedOperations:)`` takes.
+  ///
+  /// Keeps one printer per graph, so the many small expressions of a trace that share parts are
+  /// formatted once, not once per question.
+  public static func plainOperationCounter(for graphs: [ExpressionGraph]) -> (ExpressionGraph, NodeID) -> Int {
+    let printers = graphs.map { ExpressionPrinter(graph: $0, notation: .plain) }
+    return { graph, id in
+      let printer = printers.first { $0.graph === graph } ?? ExpressionPrinter(graph: graph, notation: .plain)
+      return operationCount(ofPlain: printer.string(id))
+    }
+  }
 }

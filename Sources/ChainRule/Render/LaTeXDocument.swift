@@ -103,14 +103,14 @@ public struct LaTeXDocument {
   private func derivativesSection() -> String {
     var out = ""
     let gradient = formula.gradient(withRespectTo: variables)
-    var values: [NodeID: Double] = [:]
+    var values: NodeValues? = nil
     var simplified: [NodeID] = []
     for raw in gradient {
       simplified.append(formula.graph.treeOperationCount(raw) > printLimit * 4 ? raw : formula.simplified(raw))
     }
     if let point {
       let dictionary = Dictionary(point, uniquingKeysWith: { a, _ in a })
-      values = (try? Evaluator(graph: formula.graph).values(of: simplified, at: dictionary).values) ?? [:]
+      values = try? Evaluator(graph: formula.graph).values(of: simplified, at: dictionary).values
     }
     let layout = LaTeXLayout(printer: formula.printer(.latex, brackets: brackets))
     for (variable, id) in zip(variables, simplified) {
@@ -120,7 +120,7 @@ public struct LaTeXDocument {
         out += "\n$\(lhs)$ has about \(operations) operations in closed form; it is not printed here.\n"
         continue
       }
-      let lines = layout.lines(lhs: lhs, id, suffix: values[id].map { Self.value($0) })
+      let lines = layout.lines(lhs: lhs, id, suffix: values?[id].map { Self.value($0) })
       out += "\\begin{multline*}\n" + lines.joined(separator: "\\\\\n") + "\n\\end{multline*}\n"
     }
     return out

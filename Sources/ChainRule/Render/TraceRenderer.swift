@@ -5,17 +5,18 @@ public struct TraceRenderer {
   public let trace: Trace
   public let notation: Notation
   /// Brackets around function arguments in LaTeX.
-  public var brackets: ExpressionPrinter.Brackets = .square
+  public var brackets: ExpressionPrinter.Brackets = .square {
+    didSet { stepPrinter.brackets = brackets }
+  }
+  /// Prints the steps and local derivatives; one printer, so shared parts are formatted once.
+  private var stepPrinter: ExpressionPrinter
 
   /// Creates a renderer for `trace` in `notation` (``text(update:)`` is for plain and Unicode;
   /// ``LaTeXDocument`` lays out the LaTeX version).
   public init(trace: Trace, notation: Notation) {
     self.trace = trace
     self.notation = notation
-  }
-
-  private var stepPrinter: ExpressionPrinter {
-    ExpressionPrinter(graph: trace.graph, notation: notation, brackets: brackets)
+    stepPrinter = ExpressionPrinter(graph: trace.graph, notation: notation, brackets: .square)
   }
   private var resultName: String { trace.forward.last?.step.name ?? "l" }
 
