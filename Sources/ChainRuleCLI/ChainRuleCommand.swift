@@ -18,20 +18,7 @@ public enum ChainRuleCommand {
   public static func run(
     arguments: [String], stdin: @escaping @Sendable () -> String? = { nil }, isTerminal: Bool = false
   ) -> CommandResult {
-    let box = ResultBox()
-    let done = DispatchSemaphore(value: 0)
-    let thread = Thread {
-      box.result = execute(arguments: arguments, stdin: stdin, isTerminal: isTerminal)
-      done.signal()
-    }
-    thread.stackSize = 1 << 29
-    thread.start()
-    done.wait()
-    return box.result
-  }
-
-  private final class ResultBox: @unchecked Sendable {
-    var result = CommandResult()
+    LargeStack.run { execute(arguments: arguments, stdin: stdin, isTerminal: isTerminal) }
   }
 
   static func execute(arguments: [String], stdin: () -> String?, isTerminal: Bool) -> CommandResult {

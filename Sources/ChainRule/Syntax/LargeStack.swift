@@ -1,4 +1,10 @@
-import Foundation
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Musl)
+  import Musl
+#elseif canImport(Darwin)
+  import Darwin
+#endif
 
 /// Runs deeply recursive work on a thread with a large stack.
 ///
@@ -15,28 +21,65 @@ public enum LargeStack {
   public static let size = 1 << 29
 
   /// The result of `work`, computed on a thread with a ``size``-byte stack; waits for it.
+  ///
+  /// A POSIX thread, joined before returning: everything the work allocated is released by the
+  /// time the result is returned (a Foundation `Thread` kept its closure, and the result in it,
+  /// alive after finishing). If no thread can be started, the work runs on the caller's thread.
   public static func run<T>(_ work: () -> T) -> T {
     withoutActuallyEscaping(work) { escapable in
-      let box = Box(work: escapable)
-      let done = DispatchSemaphore(value: 0)
-      let thread = Thread {
-        box.result = box.work?()
-        // Drop the closure before signalling: `withoutActuallyEscaping` checks it did not escape.
-        box.work = nil
-        done.signal()
-      }
-      thread.stackSize = size
-      thread.start()
-      done.wait()
-      // The thread has finished and the semaphore orders its write before this read; the
-      // fallback never runs.
-      return box.result ?? escapable()
+      let job = Job(escapable)
+      guard start(job) else { return escapable() }
+      guard let result = job.result else { return escapable() }
+      return result
     }
   }
 
-  private final class Box<T>: @unchecked Sendable {
+  /// Runs `job` on a new large-stack thread and waits for it; false if no thread could start.
+  private static func start(_ job: AnyJob) -> Bool {
+    var attributes = pthread_attr_t()
+    guard pthread_attr_init(&attributes) == 0 else { return false }
+    defer { pthread_attr_destroy(&attributes) }
+    guard pthread_attr_setstacksize(&attributes, size) == 0 else { return false }
+    // The thread borrows one reference, returned after the join.
+    let context = Unmanaged.passRetained(job)
+    defer { context.release() }
+    #if canImport(Darwin)
+      var thread: pthread_t? = nil
+    #else
+      var thread = pthread_t()
+    #endif
+    let status = pthread_create(
+      &thread, &attributes,
+      { raw in
+        #if canImport(Darwin)
+          Unmanaged<AnyJob>.fromOpaque(raw).takeUnretainedValue().execute()
+        #else
+          if let raw { Unmanaged<AnyJob>.fromOpaque(raw).takeUnretainedValue().execute() }
+        #endif
+        return nil
+      }, context.toOpaque())
+    guard status == 0 else { return false }
+    #if canImport(Darwin)
+      guard let thread else { return false }
+    #endif
+    return pthread_join(thread, nil) == 0
+  }
+
+  /// Work a C thread entry point can call without knowing its result type.
+  private class AnyJob {
+    func execute() {}
+  }
+
+  private final class Job<T>: AnyJob {
     var work: (() -> T)?
     var result: T?
-    init(work: @escaping () -> T) { self.work = work }
+
+    init(_ work: @escaping () -> T) { self.work = work }
+
+    override func execute() {
+      result = work?()
+      // Drop the closure on this thread: `withoutActuallyEscaping` checks it did not escape.
+      work = nil
+    }
   }
 }
