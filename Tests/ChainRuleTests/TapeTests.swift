@@ -133,4 +133,22 @@ import Testing
       }
     }
   }
+
+  /// `b + w·h` is one fused instruction unless the product is used elsewhere too: both ways give
+  /// the symbolic gradient.
+  @Test(arguments: [
+    "b + w*h", "w*h + b", "(b + w*h)^2 + sin(w*h)", "b + w*h + c", "b + (w*h)*(w*h)", "sin(b + w*h)*(b + w*h)",
+    "exp(b + w*h) + tanh(w) + sigmoid(h) + cos(b)",
+  ])
+  func fusedProductsKeepTheGradient(source: String) throws {
+    let formula = try Formula(parsing: source)
+    let point: [String: Double] = ["b": 0.3, "w": -0.7, "h": 1.1, "c": 2]
+    let names = formula.variables
+    let (value, gradient) = try Self.tapeGradient(formula, names, at: point)
+    #expect(isClose(value, try formula.value(formula.root, at: point), relative: 1e-14))
+    let symbolic = try Self.symbolicGradient(formula, names, at: point)
+    for i in names.indices {
+      #expect(isClose(gradient[i], symbolic[i], relative: 1e-13, absolute: 1e-15), "∂/∂\(names[i])")
+    }
+  }
 }

@@ -36,19 +36,27 @@ public struct Tape: Sendable {
     case powerConstant
     /// `v_a ^ v_b`.
     case power
+    /// `v_a + v_b · v_c`: a two-term sum whose product term has no other use, fused (the toy
+    /// model's β + ω·h), so the loops dispatch once where they would twice.
+    case affine
+    /// `sin(v_a)`, `cos(v_a)`, `exp(v_a)`, `tanh(v_a)`, `σ(v_a)`: the common functions get their
+    /// own opcodes, saving the second dispatch on `function` that ``unary`` makes.
+    case sin, cos, exp, tanh, sigmoid
     /// `function(v_a)`.
     case unary
     /// `function(v_a, v_b)`.
     case binary
   }
 
-  /// One step of the list: 24 bytes, operands and result as slot indices. Constants and
+  /// One step of the list: 32 bytes, operands and result as slot indices. Constants and
   /// variables have a slot but no instruction: their values are stored before the loop.
   struct Instruction: Sendable {
     var opcode: Opcode
     var function: Function = .sin
     var a: Int32 = 0
     var b: Int32 = 0
+    /// The third operand of `.affine`.
+    var c: Int32 = 0
     /// The slot this instruction writes.
     var out: Int32 = 0
     /// The exponent of `.powerConstant`.
@@ -81,8 +89,10 @@ public struct Tape: Sendable {
     var values = [Double](repeating: 0, count: order.count)
     var variables: [String] = []
     var inputSlots: [Int32] = []
+    let fused = Self.fusedProducts(order, in: graph)
     for (position, id) in order.enumerated() {
       let emitted = instructions.count
+      if fused.contains(id) { continue }
       switch graph[id] {
       case .number(let value):
         values[position] = value
@@ -90,7 +100,12 @@ public struct Tape: Sendable {
         variables.append(name)
         inputSlots.append(Int32(position))
       case .sum(let terms):
-        if terms.count == 2 {
+        if terms.count == 2, let k = terms.firstIndex(where: fused.contains),
+          case .product(let factors) = graph[terms[k]]
+        {
+          instructions.append(
+            Instruction(opcode: .affine, a: at(terms[1 - k]), b: at(factors[0]), c: at(factors[1])))
+        } else if terms.count == 2 {
           instructions.append(Instruction(opcode: .add, a: at(terms[0]), b: at(terms[1])))
         } else {
           instructions.append(
@@ -117,7 +132,16 @@ public struct Tape: Sendable {
           instructions.append(
             Instruction(opcode: .binary, function: function, a: at(arguments[0]), b: at(arguments[1])))
         } else {
-          instructions.append(Instruction(opcode: .unary, function: function, a: at(arguments[0])))
+          let opcode: Opcode =
+            switch function {
+            case .sin: .sin
+            case .cos: .cos
+            case .exp: .exp
+            case .tanh: .tanh
+            case .sigmoid: .sigmoid
+            default: .unary
+            }
+          instructions.append(Instruction(opcode: opcode, function: function, a: at(arguments[0])))
         }
       }
       if instructions.count > emitted { instructions[emitted].out = Int32(position) }
@@ -128,6 +152,26 @@ public struct Tape: Sendable {
     self.inputSlots = inputSlots
     self.values = values
     self.adjoints = [Double](repeating: 0, count: order.count)
+  }
+
+  /// The two-factor products that are a term of a two-term sum and have no other use: each is
+  /// computed inside its sum's `.affine` instruction and gets no instruction of its own.
+  private static func fusedProducts(_ order: [NodeID], in graph: ExpressionGraph) -> Set<NodeID> {
+    var uses: [NodeID: Int] = [:]
+    for id in order {
+      for child in graph[id].children { uses[child, default: 0] += 1 }
+    }
+    var fused: Set<NodeID> = []
+    for id in order {
+      guard case .sum(let terms) = graph[id], terms.count == 2 else { continue }
+      for term in terms where uses[term] == 1 {
+        if case .product(let factors) = graph[term], factors.count == 2 {
+          fused.insert(term)
+          break
+        }
+      }
+    }
+    return fused
   }
 
   /// The number of slots: the distinct nodes of the formula, constants and variables included.
@@ -183,6 +227,12 @@ public struct Tape: Sendable {
             case .reciprocal: result = 1 / v[a]
             case .powerConstant: result = Self.power(v[a], instruction.constant)
             case .power: result = Self.power(v[a], v[b])
+            case .affine: result = v[a] + v[b] * v[Int(instruction.c)]
+            case .sin: result = Foundation.sin(v[a])
+            case .cos: result = Foundation.cos(v[a])
+            case .exp: result = Foundation.exp(v[a])
+            case .tanh: result = Foundation.tanh(v[a])
+            case .sigmoid: result = Self.apply(.sigmoid, v[a])
             case .unary: result = Self.apply(instruction.function, v[a])
             case .binary:
               let x = v[a]
@@ -243,6 +293,16 @@ public struct Tape: Sendable {
                 let e = v[b]
                 bar[a] += g * (e * Self.power(v[a], e - 1))
                 bar[b] += g * (v[out] * Self.apply(.log, v[a]))
+              case .affine:
+                let c = Int(instruction.c)
+                bar[a] += g
+                bar[b] += g * v[c]
+                bar[c] += g * v[b]
+              case .sin: bar[a] += g * Foundation.cos(v[a])
+              case .cos: bar[a] += g * -Foundation.sin(v[a])
+              case .exp: bar[a] += g * v[out]
+              case .tanh: bar[a] += g * (1 - v[out] * v[out])
+              case .sigmoid: bar[a] += g * (v[out] * (1 - v[out]))
               case .unary:
                 bar[a] += g * Self.derivative(instruction.function, v[a], value: v[out])
               case .binary:

@@ -67,14 +67,32 @@ extension ExpressionGraph {
 
   /// The variables of `id` in order of first appearance, reading the formula left to right.
   public func symbols(in id: NodeID) -> [String] {
+    // Ids below `id` are marked as visited in a bit per id: cheaper than hashing each one, unless
+    // a small expression sits high in a large graph.
     var seen: Set<NodeID> = []
+    var marked = [Bool](repeating: false, count: id.index < 65_536 ? Int(id.index) + 1 : 0)
+    func firstVisit(_ id: NodeID) -> Bool {
+      let index = Int(id.index)
+      if index < marked.count {
+        if marked[index] { return false }
+        marked[index] = true
+        return true
+      }
+      return seen.insert(id).inserted
+    }
     var names: [String] = []
     var stack = [id]
     while let next = stack.popLast() {
-      guard seen.insert(next).inserted else { continue }
-      let node = self[next]
-      if case .symbol(let name) = node { names.append(name) }
-      stack.append(contentsOf: node.children.reversed())
+      guard firstVisit(next) else { continue }
+      switch nodes[Int(next.index)] {
+      case .number: break
+      case .symbol(let name): names.append(name)
+      case .sum(let operands), .product(let operands), .call(_, let operands):
+        stack.append(contentsOf: operands.reversed())
+      case .power(let base, let exponent):
+        stack.append(exponent)
+        stack.append(base)
+      }
     }
     return names
   }
