@@ -29,6 +29,21 @@ public struct CanonicalForm {
   /// `((a + b) + c) + …` built one `+` at a time is flattened once, not once per level, which
   /// would be quadratic in its length.
   private mutating func operands(of id: NodeID, isSum: Bool) -> [NodeID] {
+    let direct: [NodeID]
+    switch graph[id] {
+    case .sum(let terms) where isSum: direct = terms
+    case .product(let factors) where !isSum: direct = factors
+    default: return [id]
+    }
+    // Usually nothing is nested: the operands as stored, without copying.
+    let isNested = direct.contains { child in
+      switch graph[child] {
+      case .sum: isSum
+      case .product: !isSum
+      default: false
+      }
+    }
+    guard isNested else { return direct }
     var result: [NodeID] = []
     var stack = [id]
     var nested = false
@@ -80,7 +95,9 @@ public struct CanonicalForm {
   private mutating func remember(_ id: NodeID, _ result: NodeID) {
     let index = Int(id.index)
     if index >= memo.count {
-      memo.append(contentsOf: repeatElement(-1, count: Swift.max(graph.count, index + 1) - memo.count))
+      // The graph grows a node at a time while rewriting: grow the memo ahead of it.
+      let size = Swift.max(graph.count, index + 1) + Swift.max(64, memo.count / 2)
+      memo.append(contentsOf: repeatElement(-1, count: size - memo.count))
     }
     memo[index] = result.index
   }

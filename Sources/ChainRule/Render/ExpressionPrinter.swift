@@ -62,7 +62,8 @@ public struct ExpressionPrinter {
     func store(_ id: NodeID, _ entry: (String, Int)) {
       let index = Int(id.index)
       if index >= entries.count {
-        entries.append(contentsOf: repeatElement(nil, count: index + 1 - entries.count))
+        // Printing interns a few nodes as it goes: grow ahead of the graph.
+        entries.append(contentsOf: repeatElement(nil, count: index + 1 - entries.count + Swift.max(64, entries.count / 2)))
       }
       entries[index] = entry
     }

@@ -193,6 +193,7 @@ struct Lexer {
       base = greek
       position += 1
     }
+    let asciiStart = position
     while let c = peek(), isASCIILetter(c) || isDigit(c) || c == "_" {
       // `β_{10}`: the braces belong to the subscript, not to the name's characters.
       if c == "_" && peek(1) == "{" { break }
@@ -200,9 +201,10 @@ struct Lexer {
       // leave it out, so it is reported where it stands.
       if c == "_", let next = peek(1), !(isASCIILetter(next) || isDigit(next)) { break }
       if c == "_" && peek(1) == nil { break }
-      base.unicodeScalars.append(c)
       position += 1
     }
+    // The characters read are ASCII: one byte each, copied at once.
+    base += String(decoding: scalars[asciiStart..<position].lazy.map { UInt8(truncatingIfNeeded: $0.value) }, as: UTF8.self)
     var digits: String? = nil
     if peek() == "_" && peek(1) == "{" {
       var ahead = 2
