@@ -27,7 +27,7 @@ struct Report {
     var object: [String: Any] = [:]
     if let toy {
       object["toy"] = [
-        "total": toy.total, "parse": toy.parse, "differentiate": toy.differentiate,
+        "total": toy.total, "totalASCII": toy.totalASCII, "parse": toy.parse, "differentiate": toy.differentiate,
         "simplify": toy.simplify, "print": toy.print,
       ]
     }

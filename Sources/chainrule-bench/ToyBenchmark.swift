@@ -31,6 +31,8 @@ struct ToyBenchmark {
   var print = 0.0
   /// The printed partials, to show what was timed.
   var printed: [String] = []
+  /// The whole item on the one-line ASCII formula the comparison gives SymPy and SymEngine.
+  var totalASCII = 0.0
 
   /// The whole item: the text in, the eight printed derivatives out.
   static func run(_ source: String, notation: Notation = .plain) -> [String] {
@@ -46,6 +48,7 @@ struct ToyBenchmark {
     let source = ToyModel.source
     result.printed = run(source)
     result.total = medianTime(budget) { run(source) }
+    result.totalASCII = medianTime(budget) { run(ToyModel.ascii) }
     result.parse = medianTime(budget) { try? Formula(parsing: source) }
     let parsedAndDifferentiated = medianTime(budget) { () -> [NodeID] in
       guard let formula = try? Formula(parsing: source) else { return [] }
