@@ -57,6 +57,7 @@ extension ExpressionGraph {
   /// result (the last line), with earlier definitions substituted into later ones.
   public func build(_ program: Program) -> (definitions: [String: NodeID], result: NodeID) {
     var definitions: [String: NodeID] = [:]
+    definitions.reserveCapacity(program.definitions.count)
     var result = number(0)
     for definition in program.definitions {
       result = build(definition.body, definitions: definitions)

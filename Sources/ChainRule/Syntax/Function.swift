@@ -24,6 +24,13 @@ public enum Function: String, CaseIterable, Hashable, Sendable {
 
   /// Looks a function up by a name as typed: canonical names plus `ln` and `σ`.
   public init?(named name: String) {
+    // Every function name is 2 to 8 lowercase ASCII letters (or `σ`): most names of variables
+    // (`w12`, `beta0`, `x`) are turned away without comparing them with each case.
+    var candidate = name
+    let couldBeFunction = candidate.withUTF8 { bytes in
+      (2...8).contains(bytes.count) && bytes.allSatisfy { $0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "z") }
+    }
+    guard couldBeFunction || name == "σ" else { return nil }
     switch name {
     case "ln": self = .log
     case "σ": self = .sigmoid

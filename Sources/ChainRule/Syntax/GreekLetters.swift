@@ -91,13 +91,18 @@ struct SymbolSpelling: Hashable, Sendable {
   }
 
   /// Canonicalises a raw base and subscript as typed: a trailing `_` before digits is dropped.
+  private static func containsUnderscore(_ text: String) -> Bool {
+    var text = text
+    return text.withUTF8 { bytes in bytes.contains(UInt8(ascii: "_")) }
+  }
+
   static func canonicalName(base rawBase: String, subscript digits: String?) -> String {
     // Most names need no change: without an underscore, splitting off trailing digits and
     // joining them again gives the name back.
     let underscore = UInt8(ascii: "_")
     if let digits, !digits.isEmpty {
       if rawBase.utf8.last != underscore { return rawBase + digits }
-    } else if !rawBase.utf8.contains(underscore) {
+    } else if !Self.containsUnderscore(rawBase) {
       return rawBase
     }
     // Works on UTF-8 bytes: names are mostly ASCII, and this runs for every name lexed.

@@ -22,19 +22,24 @@ public enum InputSyntax: String, CaseIterable, Sendable {
     let first = source.unicodeScalars.first { !$0.properties.isWhitespace }
     let last = source.unicodeScalars.reversed().first { !$0.properties.isWhitespace }
     if first == "$" && last == "$" && source.unicodeScalars.filter({ $0 == "$" }).count >= 2 { return .latex }
-    var inComment = false
-    var afterBackslash = false
-    for scalar in source.unicodeScalars {
-      if afterBackslash && Self.startsCommand(scalar) { return .latex }
-      afterBackslash = false
-      switch scalar {
-      case "\n": inComment = false
-      case "#": inComment = true
-      case "\\": afterBackslash = !inComment
-      default: break
+    // Every character that matters here is ASCII: scan UTF-8 bytes (a multi-byte character's
+    // bytes are all ≥ 0x80, so none of them is mistaken for one of these).
+    var text = source
+    return text.withUTF8 { bytes in
+      var inComment = false
+      var afterBackslash = false
+      for byte in bytes {
+        if afterBackslash && byte < 0x80 && Self.startsCommand(Unicode.Scalar(byte)) { return .latex }
+        afterBackslash = false
+        switch byte {
+        case UInt8(ascii: "\n"): inComment = false
+        case UInt8(ascii: "#"): inComment = true
+        case UInt8(ascii: "\\"): afterBackslash = !inComment
+        default: break
+        }
       }
+      return .plain
     }
-    return .plain
   }
 
   /// Whether `\` followed by `scalar` is a LaTeX command: a word (`\beta`) or one of the

@@ -6,11 +6,13 @@
 struct Lexer {
   private let scalars: [Unicode.Scalar]
   private let offsets: [Int]  // UTF-8 offset of each scalar, plus one past the end
+  private let utf8: [UInt8]
   private var position = 0
   private var bracketDepth = 0
 
   init(_ source: String) {
     (scalars, offsets) = Self.scalarsAndOffsets(of: source)
+    utf8 = Array(source.utf8)
   }
 
   /// The source's Unicode scalars, and the UTF-8 offset of each (plus one past the end): both
@@ -203,8 +205,8 @@ struct Lexer {
       if c == "_" && peek(1) == nil { break }
       position += 1
     }
-    // The characters read are ASCII: one byte each, copied at once.
-    base += String(decoding: scalars[asciiStart..<position].lazy.map { UInt8(truncatingIfNeeded: $0.value) }, as: UTF8.self)
+    // The characters read are ASCII, so their UTF-8 bytes are the source's, copied at once.
+    base += String(decoding: utf8[offsets[asciiStart]..<offsets[position]], as: UTF8.self)
     var digits: String? = nil
     if peek() == "_" && peek(1) == "{" {
       var ahead = 2
