@@ -176,7 +176,7 @@ import Testing
       """
     let program = try Parser.parse(source)
     #expect(program.definitions.map(\.name) == ["a", "b", "c"])
-    let formula = try Formula(program: program)
+    let formula = Formula(program: program)
     #expect(formula.resultName == "c")
     #expect(formula.variables == ["x"])
     #expect(try formula.value(formula.root, at: ["x": 2]) == 25)
