@@ -190,9 +190,12 @@ public func fuzzOneInput(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
       }
       for file in files {
         guard let data = FileManager.default.contents(atPath: file) else { continue }
-        data.withUnsafeBytes { raw in
-          let bytes = raw.bindMemory(to: UInt8.self)
-          _ = fuzzOneInput(bytes.baseAddress ?? UnsafePointer(bitPattern: 1)!, bytes.count)
+        // An empty file has no base address: give libFuzzer's entry point a one-byte buffer
+        // and a count of zero, as libFuzzer itself does.
+        let bytes = data.isEmpty ? [0] : [UInt8](data)
+        bytes.withUnsafeBufferPointer { buffer in
+          guard let base = buffer.baseAddress else { return }
+          _ = fuzzOneInput(base, data.count)
         }
       }
       print("ChainRuleFuzz: \(files.count) inputs, no failures")

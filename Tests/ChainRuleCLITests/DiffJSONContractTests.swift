@@ -97,7 +97,8 @@ struct DiffJSONContractTests {
     let json = try #require(parsed)
     let derivatives = try #require(json.object["derivatives"] as? [[String: Any]])
     let closedForm = try #require(json.object["expression"] as? String)
-    let rows = derivatives.map { ($0["wrt"] as? String ?? "?", $0["expression"] as? String, jsonNumber($0["value"])) }
+    let rows =
+      derivatives.map { ($0["wrt"] as? String ?? "?", $0["expression"] as? String, jsonNumber($0["value"])) }
       + [("closed form", closedForm, jsonNumber(json.object["value"]))]
     for (name, expression, value) in rows {
       let expression = try #require(expression, "\(name)")
@@ -154,7 +155,8 @@ struct ToyModelTests {
     }
     #expect(result.stdout.contains("all 8 derivatives agree"))
     #expect(!result.stdout.contains("MISMATCH"))
-    #expect(result.stdout.contains("f = beta3 + omega3*cos(beta2 + omega2*exp(beta1 + omega1*sin(beta0 + omega0*x)))\n"))
+    #expect(
+      result.stdout.contains("f = beta3 + omega3*cos(beta2 + omega2*exp(beta1 + omega1*sin(beta0 + omega0*x)))\n"))
     #expect(result.stdout.contains("l = (f - y)^2\n"))
   }
 

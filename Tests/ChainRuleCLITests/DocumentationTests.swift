@@ -106,7 +106,9 @@ import Testing
           }
           start += 1
         }
-        #expect(found != nil, "\(document): output of '\(block.command)' no longer contains:\n\(chunk.joined(separator: "\n"))")
+        #expect(
+          found != nil,
+          "\(document): output of '\(block.command)' no longer contains:\n\(chunk.joined(separator: "\n"))")
         position = (found ?? position) + chunk.count
       }
     }

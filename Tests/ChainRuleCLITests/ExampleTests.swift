@@ -44,7 +44,8 @@ import Testing
     for (name, w) in values {
       #expect(abs((with[name] ?? .nan) - ((without[name] ?? .nan) + 0.1 * w)) < 1e-12, "\(name)")
     }
-    let trace = ChainRuleCommand.run(arguments: ["trace"] + base + ["--at", "x1=1,x2=-0.5,y=0.3,lambda=0.1," + weights])
+    let trace = ChainRuleCommand.run(
+      arguments: ["trace"] + base + ["--at", "x1=1,x2=-0.5,y=0.3,lambda=0.1," + weights])
     #expect(trace.stdout.contains("dJ/dw11 = x1*dJ/dz1 + lambda*w11*dJ/ds"))
   }
 
@@ -96,10 +97,11 @@ import Testing
     ["--lr", "0.02", "--epochs", "10", "--optimizer", "momentum", "--batch", "10"],
   ])
   func trainingLowersTheLossOnTheToyData(options: [String]) throws {
-    let result = ChainRuleCommand.run(arguments: [
-      "train", "--file", Self.path("toy-model-steps.chain"), "--data", Self.path("toy-data.csv"),
-      "--at", "beta0=0,beta1=0,beta2=0,beta3=0,omega0=1,omega1=1,omega2=1,omega3=1",
-    ] + options)
+    let result = ChainRuleCommand.run(
+      arguments: [
+        "train", "--file", Self.path("toy-model-steps.chain"), "--data", Self.path("toy-data.csv"),
+        "--at", "beta0=0,beta1=0,beta2=0,beta3=0,omega0=1,omega1=1,omega2=1,omega3=1",
+      ] + options)
     #expect(result.exitCode == 0, "\(result.stderr)")
     let losses = result.stdout.split(separator: "\n").filter { $0.hasPrefix("epoch ") && $0.contains("loss") }
       .compactMap { Double($0.split(separator: " ").last ?? "") }
@@ -124,7 +126,9 @@ import Testing
   }
 
   @Test func everyExampleFileParses() throws {
-    let files = try FileManager.default.contentsOfDirectory(atPath: Snapshot.examples.path).filter { $0.hasSuffix(".chain") }
+    let files = try FileManager.default.contentsOfDirectory(atPath: Snapshot.examples.path).filter {
+      $0.hasSuffix(".chain")
+    }
     #expect(files.count >= 8)
     for file in files {
       let result = ChainRuleCommand.run(arguments: ["diff", "--file", Self.path(file), "--format", "json"])

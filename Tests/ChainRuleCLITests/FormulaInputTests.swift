@@ -74,7 +74,8 @@ struct FormulaInputTests {
   @Test("a missing file is an input error, not a usage error")
   func missingFile() {
     let result = chainrule("diff", "--file", "/nonexistent/chainrule/model.chain")
-    #expect(result == CommandResult(stderr: "error: cannot read file '/nonexistent/chainrule/model.chain'\n", exitCode: 1))
+    #expect(
+      result == CommandResult(stderr: "error: cannot read file '/nonexistent/chainrule/model.chain'\n", exitCode: 1))
   }
 
   @Test("a file that is not UTF-8 is reported by name")

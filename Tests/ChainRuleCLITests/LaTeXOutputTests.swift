@@ -14,8 +14,14 @@ import Testing
   static let cases: [(arguments: [String], snapshot: String)] = [
     (["latex", "--file", example("toy-model.chain"), "--at", toyPoint, "--steps"], "latex-toy-model.tex"),
     (["latex", "--file", example("sigmoid-network.chain"), "--at", sigmoidPoint], "latex-sigmoid-network.tex"),
-    (["latex", "--file", example("toy-model.chain"), "--fragment", "--brackets", "round"], "latex-toy-model-fragment.tex"),
-    (["diff", "--file", example("toy-model.chain"), "--wrt", "omega0", "--steps", "--format", "unicode"], "diff-steps-toy-model.txt"),
+    (
+      ["latex", "--file", example("toy-model.chain"), "--fragment", "--brackets", "round"],
+      "latex-toy-model-fragment.tex"
+    ),
+    (
+      ["diff", "--file", example("toy-model.chain"), "--wrt", "omega0", "--steps", "--format", "unicode"],
+      "diff-steps-toy-model.txt"
+    ),
     (["diff", "x^2*sin(x)/(1 + x) + x^x", "--steps", "--format", "plain"], "diff-steps-quotient.txt"),
   ]
 
@@ -117,7 +123,9 @@ enum PDFLaTeX {
   /// The widths of the overfull boxes a LaTeX log reports, in points.
   static func overfullWidths(in log: String) -> [Double] {
     log.split(separator: "\n").compactMap { line in
-      guard let open = line.range(of: "Overfull \\hbox ("), let close = line.range(of: "pt too wide") else { return nil }
+      guard let open = line.range(of: "Overfull \\hbox ("), let close = line.range(of: "pt too wide") else {
+        return nil
+      }
       return Double(line[open.upperBound..<close.lowerBound])
     }
   }

@@ -21,9 +21,13 @@ import Testing
       #expect(!result.stdout.isEmpty, "\(what): no output", sourceLocation: sourceLocation)
     case 1:
       let errors = result.stderr.components(separatedBy: "error:").count - 1
-      #expect(errors == 1, "\(what): \(errors) diagnostics\n\(result.stderr.prefix(600))", sourceLocation: sourceLocation)
-      #expect(result.stderr.contains("^"), "\(what): no caret\n\(result.stderr.prefix(600))", sourceLocation: sourceLocation)
-      #expect(result.stderr.utf8.count < 20_000, "\(what): the diagnostic echoes the whole input", sourceLocation: sourceLocation)
+      #expect(
+        errors == 1, "\(what): \(errors) diagnostics\n\(result.stderr.prefix(600))", sourceLocation: sourceLocation)
+      #expect(
+        result.stderr.contains("^"), "\(what): no caret\n\(result.stderr.prefix(600))", sourceLocation: sourceLocation)
+      #expect(
+        result.stderr.utf8.count < 20_000, "\(what): the diagnostic echoes the whole input",
+        sourceLocation: sourceLocation)
     default:
       Issue.record("\(what): exit \(result.exitCode)\n\(result.stderr.prefix(600))", sourceLocation: sourceLocation)
     }

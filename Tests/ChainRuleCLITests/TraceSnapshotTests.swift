@@ -11,10 +11,19 @@ import Testing
   static let cases: [(example: String, arguments: [String], snapshot: String)] = [
     ("toy-model.chain", ["--at", toyPoint, "--format", "unicode"], "trace-toy-model.txt"),
     ("toy-model.chain", ["--at", toyPoint, "--format", "json", "--update", "0.1"], "trace-toy-model.json"),
-    ("sigmoid-network.chain", ["--at", sigmoidPoint, "--update", "0.5", "--format", "unicode"], "trace-sigmoid-network.txt"),
-    ("sigmoid-network.chain", ["--at", sigmoidPoint, "--update", "0.5", "--format", "json"], "trace-sigmoid-network.json"),
+    (
+      "sigmoid-network.chain", ["--at", sigmoidPoint, "--update", "0.5", "--format", "unicode"],
+      "trace-sigmoid-network.txt"
+    ),
+    (
+      "sigmoid-network.chain", ["--at", sigmoidPoint, "--update", "0.5", "--format", "json"],
+      "trace-sigmoid-network.json"
+    ),
     ("shared-use.chain", ["--at", "w=0.5,b=-0.2,x=1.5,y=0.3", "--format", "unicode"], "trace-shared-use.txt"),
-    ("toy-model.chain", ["--at", toyPoint, "--steps", "primitive", "--format", "plain"], "trace-toy-model-primitive.txt"),
+    (
+      "toy-model.chain", ["--at", toyPoint, "--steps", "primitive", "--format", "plain"],
+      "trace-toy-model-primitive.txt"
+    ),
   ]
 
   @Test(arguments: cases.indices)
@@ -48,13 +57,15 @@ import Testing
       try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
     let forward = try #require(json["forward"] as? [[String: Any]])
     #expect(forward.compactMap { $0["name"] as? String } == ["f0", "h1", "f1", "h2", "f2", "h3", "f3", "l"])
-    #expect(forward.compactMap { $0["expression"] as? String } == [
-      "beta0 + omega0*x", "sin(f0)", "beta1 + omega1*h1", "exp(f1)", "beta2 + omega2*h2", "cos(f2)",
-      "beta3 + omega3*h3", "(f3 - y)^2",
-    ])
+    #expect(
+      forward.compactMap { $0["expression"] as? String } == [
+        "beta0 + omega0*x", "sin(f0)", "beta1 + omega1*h1", "exp(f1)", "beta2 + omega2*h2", "cos(f2)",
+        "beta3 + omega3*h3", "(f3 - y)^2",
+      ])
     let gradient = try #require(json["gradient"] as? [[String: Any]])
-    #expect(gradient.compactMap { $0["wrt"] as? String } == [
-      "beta0", "omega0", "beta1", "omega1", "beta2", "omega2", "beta3", "omega3",
-    ])
+    #expect(
+      gradient.compactMap { $0["wrt"] as? String } == [
+        "beta0", "omega0", "beta1", "omega1", "beta2", "omega2", "beta3", "omega3",
+      ])
   }
 }

@@ -76,11 +76,13 @@ import Testing
     SmoothCase("atan(x*y)^2 + cosh(sinh(x/3))", [("x", -2...2), ("y", -2...2)]),
     // A variable used in several places: contributions must add up.
     SmoothCase("x*sin(x) + x^2*exp(-x)", [("x", -2...2)]),
-    SmoothCase(Models.toyASCII, [
-      ("beta0", -1...1), ("omega0", -1...1), ("beta1", -1...1), ("omega1", -1...1),
-      ("beta2", -1...1), ("omega2", -1...1), ("beta3", -1...1), ("omega3", -1...1),
-      ("x", -2...2), ("y", -2...2),
-    ]),
+    SmoothCase(
+      Models.toyASCII,
+      [
+        ("beta0", -1...1), ("omega0", -1...1), ("beta1", -1...1), ("omega1", -1...1),
+        ("beta2", -1...1), ("omega2", -1...1), ("beta3", -1...1), ("omega3", -1...1),
+        ("x", -2...2), ("y", -2...2),
+      ]),
   ]
 
   @Test func functionTableCoversEveryFunction() throws {

@@ -72,7 +72,10 @@ import Testing
   /// (formula, x, the error, the failing subexpression as printed).
   static let domainCases: [(String, Double, DomainError, String)] = [
     ("log(x)", -1.0, .outsideDomain(function: "log", argument: -1, domain: Function.log.domainDescription), "log(x)"),
-    ("2*log(x) + 1", -1, .outsideDomain(function: "log", argument: -1, domain: Function.log.domainDescription), "log(x)"),
+    (
+      "2*log(x) + 1", -1, .outsideDomain(function: "log", argument: -1, domain: Function.log.domainDescription),
+      "log(x)"
+    ),
     ("1/x", 0, .divisionByZero, "1/x"),
     ("3 + y/x", 0, .divisionByZero, "1/x"),
     ("x^-2", 0, .divisionByZero, "1/x^2"),
@@ -81,8 +84,14 @@ import Testing
     ("exp(x)", 1000, .overflow, "exp(x)"),
     ("sin(exp(x))", 1000, .overflow, "exp(x)"),
     ("asin(x)", 2, .outsideDomain(function: "asin", argument: 2, domain: Function.asin.domainDescription), "asin(x)"),
-    ("acos(x/4)", -8, .outsideDomain(function: "acos", argument: -2, domain: Function.acos.domainDescription), "acos(x/4)"),
-    ("log(sqrt(x + 1))", -1, .outsideDomain(function: "log", argument: 0, domain: Function.log.domainDescription), "log(sqrt(x + 1))"),
+    (
+      "acos(x/4)", -8, .outsideDomain(function: "acos", argument: -2, domain: Function.acos.domainDescription),
+      "acos(x/4)"
+    ),
+    (
+      "log(sqrt(x + 1))", -1, .outsideDomain(function: "log", argument: 0, domain: Function.log.domainDescription),
+      "log(sqrt(x + 1))"
+    ),
   ]
 
   @Test(arguments: domainCases)
@@ -117,8 +126,12 @@ import Testing
     let formula = try Formula(parsing: "sqrt(x)")
     let d = formula.simplified(formula.gradient(withRespectTo: ["x"])[0])
     #expect(formula.plain(d) == "1/(2*sqrt(x))")
-    #expect(throws: EvaluationError.domain(.divisionByZero, node: formula.graph.intern(
-      .power(formula.graph.call(.sqrt, [formula.graph.symbol("x")]), formula.graph.number(-1))))) {
+    #expect(
+      throws: EvaluationError.domain(
+        .divisionByZero,
+        node: formula.graph.intern(
+          .power(formula.graph.call(.sqrt, [formula.graph.symbol("x")]), formula.graph.number(-1))))
+    ) {
       try Evaluator(graph: formula.graph).evaluate(d, at: ["x": 0])
     }
   }

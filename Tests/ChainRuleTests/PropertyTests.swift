@@ -144,7 +144,8 @@ enum PropertyCheck {
     var printed: [(what: String, id: NodeID)] = [("formula", root), ("simplified formula", simplifiedRoot)]
     for (variable, d) in zip(wrt, simplifiedDerivatives) { printed.append(("∂/∂\(variable) simplified", d)) }
     if let again = try? Formula(parsing: source) {
-      let againTexts = [again.root, again.simplified(again.root)]
+      let againTexts =
+        [again.root, again.simplified(again.root)]
         + again.gradient(withRespectTo: wrt).map { again.simplified($0) }
       for ((what, id), other) in zip(printed, againTexts) {
         let text = plain.string(id)

@@ -182,7 +182,7 @@ extension RandomFormula {
         let a = expression(depth - 1, budget: budget - 1)
         let coefficient = pick(["2", "3", "0.5", "10"])
         if a.precedence == 5 && !a.isNumber && !a.text.hasPrefix("(") && !a.text.hasPrefix("[")
-          && !a.text.hasPrefix("{") && !a.text.first!.isNumber
+          && !a.text.hasPrefix("{") && a.text.first?.isNumber != true
         {
           term = Term(text: coefficient + a.text, precedence: 2)
         } else {

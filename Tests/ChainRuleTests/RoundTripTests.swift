@@ -42,7 +42,8 @@ import Testing
     return (0..<count).map { _ in SmoothCase(expression(Int(2 + random.next() % 3)), box) }
   }
 
-  static let toyBox: [(String, ClosedRange<Double>)] = Models.toyParameters.map { ($0, -1.5...1.5) }
+  static let toyBox: [(String, ClosedRange<Double>)] =
+    Models.toyParameters.map { ($0, -1.5...1.5) }
     + [("x", -2...2), ("y", -2...2)]
 
   static let cases: [SmoothCase] =

@@ -1,3 +1,5 @@
+import Foundation
+
 /// A numeric tape (Wengert list) compiled from a graph: a slot per node, children first.
 ///
 /// Constants and variables fill their slots; every other node is one instruction. The forward
@@ -394,5 +396,3 @@ public struct Tape: Sendable {
     }
   }
 }
-
-import Foundation

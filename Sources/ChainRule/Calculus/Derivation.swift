@@ -314,7 +314,6 @@ public struct Derivation {
 
   private func splitSign(_ term: NodeID) -> (Bool, NodeID) { graph.splitSign(term) }
 
-
   // MARK: Assembly
 
   /// The derivative a term stands for, with every d/dx worked out by the lines' rules.

@@ -143,7 +143,6 @@ extension ExpressionGraph {
     return order.reversed()
   }
 
-
   /// The number of operations in `id` written out as a tree, without sharing: `k − 1` for a
   /// sum or product of `k` operands, one for each power and call. Saturates at `Int.max`.
   public func treeOperationCount(_ id: NodeID) -> Int {

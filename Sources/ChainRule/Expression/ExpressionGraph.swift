@@ -1,3 +1,5 @@
+import Foundation
+
 /// An arena of hash-consed expression nodes: every distinct subexpression is stored once.
 ///
 /// Building `sin(x)` twice returns the same ``NodeID``, so the derivatives of a deep formula
@@ -292,5 +294,3 @@ extension Function {
   /// A small integer per case (the enum's tag), for hashing.
   fileprivate var ordinal: UInt8 { withUnsafeBytes(of: self) { $0.first ?? 0 } }
 }
-
-import Foundation

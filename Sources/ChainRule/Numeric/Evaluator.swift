@@ -1,3 +1,5 @@
+import Foundation
+
 /// Why an expression has no value at a point.
 public enum EvaluationError: Error, Hashable, Sendable {
   /// A variable was given no value.
@@ -126,5 +128,3 @@ public struct Evaluator {
     return Foundation.pow(b, e)
   }
 }
-
-import Foundation

@@ -63,7 +63,8 @@ public struct ExpressionPrinter {
       let index = Int(id.index)
       if index >= entries.count {
         // Printing interns a few nodes as it goes: grow ahead of the graph.
-        entries.append(contentsOf: repeatElement(nil, count: index + 1 - entries.count + Swift.max(64, entries.count / 2)))
+        entries.append(
+          contentsOf: repeatElement(nil, count: index + 1 - entries.count + Swift.max(64, entries.count / 2)))
       }
       entries[index] = entry
     }
@@ -145,7 +146,6 @@ public struct ExpressionPrinter {
   }
 
   private func splitSign(_ term: NodeID) -> (Bool, NodeID) { graph.splitSign(term) }
-
 
   // MARK: Products
 

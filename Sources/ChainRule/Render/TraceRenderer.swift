@@ -141,7 +141,8 @@ public struct TraceRenderer {
         .array(
           trace.gradients.map {
             .object([
-              ("wrt", .string($0.parameter)), ("closedForm", $0.isSummarised ? .null : .string(closed.string($0.closedForm))),
+              ("wrt", .string($0.parameter)),
+              ("closedForm", $0.isSummarised ? .null : .string(closed.string($0.closedForm))),
               ("closedFormValue", .number($0.closedFormValue)), ("backpropValue", .number($0.backpropValue)),
               ("numericValue", .number($0.numericValue)), ("closedFormOperations", .integer($0.closedFormOperations)),
             ])
