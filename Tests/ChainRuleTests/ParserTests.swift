@@ -108,6 +108,12 @@ import Testing
     // An underscore between two digit runs stays, so `w1_11` and `w11_1` are different names.
     ("w1_11", "w1_11"),
     ("w11_1", "w11_1"),
+    // The same names as the Unicode printer writes them, and with braces, as LaTeX reads them.
+    ("w1_₁₁", "w1_11"),
+    ("w1_{11}", "w1_11"),
+    ("x1_₂", "x1_2"),
+    ("x_₁", "x1"),
+    ("β_₁", "beta1"),
     ("ℓ", "l"),
     ("φ", "phi"),
     ("x", "x"),
@@ -202,6 +208,15 @@ import Testing
     let formula = try Formula(parsing: "w1_11 + 2*w11_1")
     #expect(Set(formula.variables) == ["w1_11", "w11_1"])
     #expect(try formula.value(formula.root, at: ["w1_11": 1, "w11_1": 10]) == 21)
+  }
+
+  /// Unicode output reads back as the same names: `w1_11` prints `w1_₁₁`.
+  @Test(arguments: ["w1_11*x + x1_2", "beta_1*w11_1 - omega_{10}", "net_h1*w1_{11}"])
+  func unicodeNamesReadBack(source: String) throws {
+    let formula = try Formula(parsing: source)
+    let printed = formula.printer(.unicode).string(formula.root)
+    let again = try Formula(parsing: printed)
+    #expect(Set(again.variables) == Set(formula.variables), "\(printed)")
   }
 
   @Test func onlyTheLastLineMayBeBare() {

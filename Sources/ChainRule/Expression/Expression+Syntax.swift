@@ -68,18 +68,24 @@ extension ExpressionGraph {
 
   /// The variables of `id` in order of first appearance, reading the formula left to right.
   public func symbols(in id: NodeID) -> [String] {
-    // Ids below `id` are marked as visited in a bit per id: cheaper than hashing each one, unless
-    // a small expression sits high in a large graph.
+    // Visited ids are marked in a flag per id below `id` (cheaper than hashing each), except for
+    // a small expression high in a large graph: a set until it has seen 4,096 nodes.
     var seen: Set<NodeID> = []
-    var marked = [Bool](repeating: false, count: id.index < 65_536 ? Int(id.index) + 1 : 0)
-    func firstVisit(_ id: NodeID) -> Bool {
-      let index = Int(id.index)
-      if index < marked.count {
+    var marked = [Bool](repeating: false, count: id.index < 4_096 ? Int(id.index) + 1 : 0)
+    func firstVisit(_ next: NodeID) -> Bool {
+      if !marked.isEmpty {
+        let index = Int(next.index)
         if marked[index] { return false }
         marked[index] = true
         return true
       }
-      return seen.insert(id).inserted
+      guard seen.insert(next).inserted else { return false }
+      if seen.count > 4_096 {
+        marked = [Bool](repeating: false, count: Int(id.index) + 1)
+        for old in seen { marked[Int(old.index)] = true }
+        seen = []
+      }
+      return true
     }
     var names: [String] = []
     var stack = [id]

@@ -1,3 +1,5 @@
+import Dispatch
+
 #if canImport(Glibc)
   import Glibc
 #elseif canImport(Musl)
@@ -24,26 +26,32 @@ public enum LargeStack {
   ///
   /// A POSIX thread, joined before returning: everything the work allocated is released by the
   /// time the result is returned (a Foundation `Thread` kept its closure, and the result in it,
-  /// alive after finishing). If no thread can be started, the work runs on the caller's thread.
+  /// alive after finishing). Where the address space is limited (`ulimit -v`), smaller stacks
+  /// (64 MB, then 16 MB) are tried; only if no thread starts at all does the work run on the
+  /// caller's thread.
   public static func run<T>(_ work: () -> T) -> T {
     withoutActuallyEscaping(work) { escapable in
       let job = Job(escapable)
-      guard start(job) else { return escapable() }
-      guard let result = job.result else { return escapable() }
-      return result
+      for stackSize in [size, 1 << 26, 1 << 24] where start(job, stackSize: stackSize) {
+        // The job finished on that thread (`start` waited for it), so its result is set.
+        if let result = job.result { return result }
+        break
+      }
+      return escapable()
     }
   }
 
-  /// Runs `job` on a new large-stack thread and waits for it; false if no thread could start.
-  private static func start(_ job: AnyJob) -> Bool {
+  /// Runs `job` on a new thread with a `stackSize`-byte stack and waits until it has finished;
+  /// false if no such thread could be started (the job has not run then).
+  private static func start(_ job: AnyJob, stackSize: Int) -> Bool {
     var attributes = pthread_attr_t()
     guard pthread_attr_init(&attributes) == 0 else { return false }
     defer { pthread_attr_destroy(&attributes) }
-    guard pthread_attr_setstacksize(&attributes, size) == 0 else { return false }
-    // The thread borrows one reference, returned after the join.
+    guard pthread_attr_setstacksize(&attributes, stackSize) == 0 else { return false }
+    // The thread borrows one reference, returned after the job has finished.
     let context = Unmanaged.passRetained(job)
     defer { context.release() }
-    #if canImport(Darwin)
+    #if canImport(Darwin) || canImport(Musl)
       var thread: pthread_t? = nil
     #else
       var thread = pthread_t()
@@ -59,14 +67,21 @@ public enum LargeStack {
         return nil
       }, context.toOpaque())
     guard status == 0 else { return false }
-    #if canImport(Darwin)
-      guard let thread else { return false }
+    // The job signals when it is done: the wait does not depend on the join succeeding, so the
+    // work never runs twice. The join then releases the thread.
+    job.done.wait()
+    #if canImport(Darwin) || canImport(Musl)
+      if let thread { pthread_join(thread, nil) }
+    #else
+      pthread_join(thread, nil)
     #endif
-    return pthread_join(thread, nil) == 0
+    return true
   }
 
   /// Work a C thread entry point can call without knowing its result type.
   private class AnyJob {
+    /// Signalled when ``execute()`` has finished.
+    let done = DispatchSemaphore(value: 0)
     func execute() {}
   }
 
@@ -80,6 +95,7 @@ public enum LargeStack {
       result = work?()
       // Drop the closure on this thread: `withoutActuallyEscaping` checks it did not escape.
       work = nil
+      done.signal()
     }
   }
 }

@@ -199,9 +199,14 @@ struct Lexer {
     while let c = peek(), isASCIILetter(c) || isDigit(c) || c == "_" {
       // `β_{10}`: the braces belong to the subscript, not to the name's characters.
       if c == "_" && peek(1) == "{" { break }
-      // An underscore joins a name to a letter or digit (`x_1`, `net_h1`); `x_` and `x__1`
-      // leave it out, so it is reported where it stands.
-      if c == "_", let next = peek(1), !(isASCIILetter(next) || isDigit(next)) { break }
+      // An underscore joins a name to a letter or digit (`x_1`, `net_h1`, `w1_₁₁` as the
+      // Unicode output prints `w1_11`); `x_` and `x__1` leave it out, so it is reported where
+      // it stands.
+      if c == "_", let next = peek(1),
+        !(isASCIILetter(next) || isDigit(next) || Self.subscriptDigit(next) != nil)
+      {
+        break
+      }
       if c == "_" && peek(1) == nil { break }
       position += 1
     }
@@ -219,6 +224,8 @@ struct Lexer {
         position += ahead + 1
         if inner.unicodeScalars.allSatisfy(isDigit) {
           digits = inner
+          // `w1_{11}` is `w1_11`, as in LaTeX, not `w111` (which `w11_{1}` could also mean).
+          if let last = base.utf8.last, last >= UInt8(ascii: "0") && last <= UInt8(ascii: "9") { base += "_" }
         } else {
           base += "_" + inner
         }
