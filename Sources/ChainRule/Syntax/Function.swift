@@ -24,11 +24,11 @@ public enum Function: String, CaseIterable, Hashable, Sendable {
 
   /// Looks a function up by a name as typed: canonical names plus `ln` and `σ`.
   public init?(named name: String) {
-    // Every function name is 2 to 8 lowercase ASCII letters (or `σ`): most names of variables
-    // (`w12`, `beta0`, `x`) are turned away without comparing them with each case.
+    // Most names of variables (`w12`, `beta0`, `x`) are turned away by their length or a byte
+    // no function name has, without comparing them with each case.
     var candidate = name
     let couldBeFunction = candidate.withUTF8 { bytes in
-      (2...8).contains(bytes.count) && bytes.allSatisfy { $0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "z") }
+      Self.nameShape.lengths.contains(bytes.count) && bytes.allSatisfy { Self.nameShape.bytes[Int($0)] }
     }
     guard couldBeFunction || name == "σ" else { return nil }
     switch name {
@@ -37,6 +37,15 @@ public enum Function: String, CaseIterable, Hashable, Sendable {
     default: self.init(rawValue: name)
     }
   }
+
+  /// The lengths and the bytes of the ASCII function names, found from the cases themselves.
+  private static let nameShape: (lengths: ClosedRange<Int>, bytes: [Bool]) = {
+    let names = allCases.map(\.rawValue) + ["ln"]
+    let lengths = names.map(\.utf8.count)
+    var bytes = [Bool](repeating: false, count: 256)
+    for byte in names.flatMap(\.utf8) { bytes[Int(byte)] = true }
+    return ((lengths.min() ?? 0)...(lengths.max() ?? 0), bytes)
+  }()
 
   /// Every name the parser accepts, for help texts and suggestions.
   public static var allNames: [String] {
