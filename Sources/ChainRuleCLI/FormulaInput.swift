@@ -49,7 +49,22 @@ struct FormulaInput {
     do {
       return try Formula(parsing: source)
     } catch {
-      throw .input(DiagnosticRenderer(sourceName: name).render(error, in: source))
+      var message = DiagnosticRenderer(sourceName: name).render(error, in: source)
+      if let path = namedFile {
+        message += "note: '\(path)' is a file; to read the formula from it, write -f \(path)\n"
+      }
+      throw .input(message)
     }
+  }
+
+  /// The formula argument when it is the path of an existing file (`chainrule diff model.chain`),
+  /// which the user most likely meant to read with `-f`.
+  private var namedFile: String? {
+    guard name == "input", !source.contains("\n"), source.contains("/") || source.contains(".") else { return nil }
+    var isDirectory: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: source, isDirectory: &isDirectory), !isDirectory.boolValue else {
+      return nil
+    }
+    return source
   }
 }

@@ -71,6 +71,18 @@ struct FormulaInputTests {
         """)
   }
 
+  @Test("a file path given as the formula gets a pointer to -f")
+  func filePathAsFormula() throws {
+    let file = try TemporaryFile("model.chain", text: Self.model)
+    let result = chainrule("diff", file.path)
+    #expect(result.exitCode == 1)
+    #expect(result.stderr.hasPrefix("error: "), "\(result.stderr)")
+    let note = "note: '\(file.path)' is a file; to read the formula from it, write -f \(file.path)\n"
+    #expect(result.stderr.hasSuffix(note))
+    // A formula that only looks like a path gets the plain diagnostic.
+    #expect(!chainrule("diff", "x/y.").stderr.contains("note:"))
+  }
+
   @Test("a missing file is an input error, not a usage error")
   func missingFile() {
     let result = chainrule("diff", "--file", "/nonexistent/chainrule/model.chain")
