@@ -28,6 +28,19 @@ import Testing
     ("(a + b)*(a + b)", "(a + b)^2", "(a + b)²"),
     ("2*x*3", "6*x", "6·x"),
     ("x^y*x", "x^(1 + y)", "x^(1 + y)"),
+    // Fractional coefficients add exactly.
+    ("x/3 + x/2", "5*x/6", "5·x/6"),
+    ("1/2 + 1/3", "5/6", "5/6"),
+    ("1/3 + 2/3", "1", "1"),
+    ("x/3 - x/3 + y", "y", "y"),
+    ("x/4 + x/4", "x/2", "x/2"),
+    ("0.1*x + x/3", "13*x/30", "13·x/30"),
+    ("x^2/2 - x/3", "x^2/2 - x/3", "x²/2 − x/3"),
+    ("x^(1/3 - 1)", "x^(-2/3)", "x^(−2/3)"),
+    ("0.37*x + x/3", "211*x/300", "211·x/300"),
+    ("0.7*x + 5.5*x", "6.2*x", "6.2·x"),
+    // A number that is no short decimal stays apart from a fraction rather than blur it.
+    ("0.12345678901*x + x/3", "x/3 + 0.12345678901*x", "x/3 + 0.12345678901·x"),
     // Powers of powers and of products (integer exponents only).
     ("(x^2)^3", "x^6", "x⁶"),
     ("(x*y)^2", "x^2*y^2", "x²·y²"),

@@ -109,41 +109,64 @@ public struct CanonicalForm {
   // MARK: Sums
 
   /// Σ of canonical terms: flatten, collect like terms, fold constants, sort.
+  ///
+  /// A term is coefficient · rest, where the coefficient gathers the numeric factor and any
+  /// reciprocals of whole numbers (`x/3` is (1/3)·x), so fractions add exactly:
+  /// `x/3 + x/2 = 5x/6`, `1/2 + 1/3 = 5/6` (see ``Coefficient``).
   mutating func canonicalSum(_ terms: [NodeID]) -> NodeID {
-    var constant = 0.0
+    var constant = CoefficientSum()
     var rests = OrderedIndex(capacity: terms.count * 2)
-    var coefficients: [Double] = []
+    var coefficients: [CoefficientSum] = []
     coefficients.reserveCapacity(terms.count * 2)
     var numberCount = 0
     var distributed = false
-    func addTerm(_ term: NodeID, scale: Double = 1) {
-      // The term as coefficient · rest, where rest has no numeric factor.
+    func addTerm(_ term: NodeID, scale: Coefficient = .one) {
       var coefficient = scale
       var rest = term
       switch graph[term] {
       case .number(let value):
-        constant += scale * value
+        constant.add(scale * Coefficient(value))
         numberCount += 1
         return
-      case .product(let factors):
-        if let c = graph.numberValue(factors[0]) {
-          // c·(a + b) inside a sum is c·a + c·b, so `u − (u + v)` can cancel to `−v`.
-          if factors.count == 2, case .sum(let inner) = graph[factors[1]] {
-            distributed = true
-            for part in inner { addTerm(part, scale: scale * c) }
-            return
-          }
-          coefficient = scale * c
-          rest = factors.count == 2 ? factors[1] : graph.intern(.product(Array(factors.dropFirst())))
+      case .power:
+        if let reciprocal = wholeReciprocal(term) {
+          constant.add(scale * reciprocal)
+          numberCount += 1
+          return
         }
+      case .product(let factors):
+        let c = graph.numberValue(factors[0])
+        // c·(a + b) inside a sum is c·a + c·b, so `u − (u + v)` can cancel to `−v`.
+        if let c, factors.count == 2, case .sum(let inner) = graph[factors[1]] {
+          distributed = true
+          for part in inner { addTerm(part, scale: scale * Coefficient(c)) }
+          return
+        }
+        var own = Coefficient(c ?? 1)
+        var others = c == nil ? factors[...] : factors.dropFirst()
+        // Whole reciprocals join the coefficient when it is an exact fraction too.
+        if let exact = own.exact, others.contains(where: { wholeReciprocal($0) != nil }) {
+          own = others.reduce(exact) { $0 * (wholeReciprocal($1) ?? .one) }
+          others = others.filter { wholeReciprocal($0) == nil }[...]
+        }
+        guard c != nil || others.count < factors.count else { break }
+        coefficient = scale * own
+        guard let first = others.first else {
+          constant.add(coefficient)
+          numberCount += 1
+          return
+        }
+        rest = others.count == 1 ? first : graph.intern(.product(Array(others)))
       default: break
       }
       if let position = rests.position(of: rest) {
-        coefficients[position] += coefficient
+        coefficients[position].add(coefficient)
         note(.likeTerms)
       } else {
         rests.append(rest)
-        coefficients.append(coefficient)
+        var sum = CoefficientSum()
+        sum.add(coefficient)
+        coefficients.append(sum)
       }
     }
     for term in terms {
@@ -156,19 +179,27 @@ public struct CanonicalForm {
     }
     if distributed { note(.distribution) }
     if numberCount > 1 { note(.constantFolding) }
-    if numberCount > 0 && constant == 0 { note(.additiveIdentity) }
+    if numberCount > 0 && constant.isZero { note(.additiveIdentity) }
     var result: [NodeID] = []
     result.reserveCapacity(rests.keys.count + 1)
     for (position, rest) in rests.keys.enumerated() {
-      let coefficient = coefficients[position]
-      guard coefficient != 0 else { continue }
-      result.append(scaled(rest, by: coefficient))
+      for coefficient in coefficients[position].parts {
+        result.append(scaled(rest, by: coefficient))
+      }
     }
     let order = self.order
     result.sort { order.compareTerms($0, $1) < 0 }
     // A positive constant leads (`1 − σ(u)`), a negative one trails (`y − 1`).
-    if constant > 0 { result.insert(graph.number(constant), at: 0) }
-    if constant < 0 { result.append(graph.number(constant)) }
+    var leading = 0
+    for part in constant.parts {
+      let node = part.q == 1 ? graph.number(part.p) : fraction(part)
+      if part.p > 0 {
+        result.insert(node, at: leading)
+        leading += 1
+      } else {
+        result.append(node)
+      }
+    }
     switch result.count {
     case 0: return graph.number(0)
     case 1: return result[0]
@@ -176,12 +207,29 @@ public struct CanonicalForm {
     }
   }
 
+  /// 1/nᵏ for a power `n^−k` of a whole number n > 0 and whole k > 0, else nil.
+  private func wholeReciprocal(_ id: NodeID) -> Coefficient? {
+    guard case .power(let base, let exponent) = graph[id], let n = graph.numberValue(base),
+      let e = graph.numberValue(exponent), e < 0, Coefficient.isWhole(n), n > 0, Coefficient.isWhole(e)
+    else { return nil }
+    return Coefficient.fraction(1, Foundation.pow(n, -e))
+  }
+
+  /// The canonical node of a fraction: a number when it is exact in decimal (`3/4` → 0.75),
+  /// else `p · q⁻¹`.
+  private mutating func fraction(_ coefficient: Coefficient) -> NodeID {
+    canonicalProduct([graph.number(coefficient.p), graph.intern(.power(graph.number(coefficient.q), graph.number(-1)))])
+  }
+
   /// `coefficient · rest` as a canonical product (rest has no numeric factor).
-  private mutating func scaled(_ rest: NodeID, by coefficient: Double) -> NodeID {
-    if coefficient == 1 { return rest }
+  private mutating func scaled(_ rest: NodeID, by coefficient: Coefficient) -> NodeID {
+    if coefficient == .one { return rest }
     let factors: [NodeID]
     if case .product(let inner) = graph[rest] { factors = inner } else { factors = [rest] }
-    return graph.intern(.product([graph.number(coefficient)] + factors))
+    guard coefficient.q != 1 else { return graph.intern(.product([graph.number(coefficient.p)] + factors)) }
+    // A fraction: the product's own rules put the denominator under the bar (`5·x/6`).
+    return canonicalProduct(
+      [graph.number(coefficient.p)] + factors + [graph.intern(.power(graph.number(coefficient.q), graph.number(-1)))])
   }
 
   // MARK: Products
