@@ -319,7 +319,7 @@ public struct CanonicalForm {
   /// Folds `c · n⁻ᵏ` for whole numbers into one reduced fraction: `x/8/65` → `x/520`,
   /// `10/10` → `1`, `6/4` → `3/2` (as `3·2⁻¹`, printed `3/2`).
   private mutating func foldIntegerReciprocals(_ coefficient: Double, _ factors: [NodeID]) -> (Double, [NodeID]) {
-    func isWhole(_ v: Double) -> Bool { v == v.rounded() && Swift.abs(v) < 9.0e15 }
+    let isWhole = Coefficient.isWhole
     var numerator = coefficient
     var denominator = 1.0
     if !isWhole(numerator) {
@@ -331,23 +331,16 @@ public struct CanonicalForm {
     var rest: [NodeID] = []
     var folded = 0
     for factor in factors {
-      if case .power(let base, let exponent) = graph[factor], let b = graph.numberValue(base), isWhole(b), b > 0,
-        let e = graph.numberValue(exponent), e < 0, isWhole(e)
-      {
-        let power = Foundation.pow(b, -e)
-        if isWhole(denominator * power) {
-          denominator *= power
-          folded += 1
-          continue
-        }
+      if let reciprocal = wholeReciprocal(factor), isWhole(denominator * reciprocal.q) {
+        denominator *= reciprocal.q
+        folded += 1
+        continue
       }
       rest.append(factor)
     }
     guard folded > 0 || denominator != 1 else { return (coefficient, factors) }
     // Reduce the fraction.
-    var a = Swift.abs(numerator)
-    var b = denominator
-    while b != 0 { (a, b) = (b, a.truncatingRemainder(dividingBy: b)) }
+    let a = Coefficient.gcd(Swift.abs(numerator), denominator)
     if a > 1 {
       numerator /= a
       denominator /= a

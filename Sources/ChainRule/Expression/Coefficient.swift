@@ -84,7 +84,8 @@ struct Coefficient: Equatable {
     v == v.rounded() && Swift.abs(v) < 9.0e15
   }
 
-  private static func gcd(_ a: Double, _ b: Double) -> Double {
+  /// The greatest common divisor of two whole numbers.
+  static func gcd(_ a: Double, _ b: Double) -> Double {
     var (a, b) = (a, b)
     while b != 0 { (a, b) = (b, a.truncatingRemainder(dividingBy: b)) }
     return a
