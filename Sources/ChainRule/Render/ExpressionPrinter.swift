@@ -6,7 +6,9 @@
 /// Plain output parses back to the same function.
 ///
 /// A printer remembers the text of every node it has printed (nodes never change), so printing
-/// several derivatives that share subexpressions formats each shared part once.
+/// several derivatives that share subexpressions formats each shared part once. Texts are kept
+/// back to back in one UTF-8 buffer: a node's text is assembled from copies of its operands'
+/// texts, with no `String` built until one is returned.
 ///
 /// ```swift
 /// ExpressionPrinter(graph: graph, notation: .unicode).string(id)   // "−2·(β₃ − y)·ω₀"
@@ -41,25 +43,42 @@ public struct ExpressionPrinter {
   public func string(_ id: NodeID) -> String {
     // Printing recurses once per level: deep formulas go to a large stack (as
     // `ExpressionGraph.withStack(for:_:)`, with the depth the graph recorded for the node).
-    if let done = memo[id] { return done.0 }
-    return graph.treeDepth(id) > 400 ? LargeStack.run { format(id, memo).0 } : format(id, memo).0
+    if let done = memo[id] { return memo.text.string(done.span) }
+    let printed = graph.treeDepth(id) > 400 ? LargeStack.run { format(id) } : format(id)
+    return memo.text.string(printed.span)
   }
 
   /// The text of `id` as a factor of a product: sums get parentheses.
   public func factorString(_ id: NodeID) -> String {
-    operand(id, above: Precedence.sum, memo)
+    let piece = operand(id, above: Precedence.sum)
+    let start = memo.text.count
+    put(piece)
+    return memo.text.string(memo.text.span(from: start))
+  }
+
+  /// A node's printed text and how tightly it binds.
+  private struct Printed {
+    var span: TextSpan
+    var precedence: Int
+  }
+
+  /// An operand as its parent writes it: its text, in brackets or not.
+  private struct Piece {
+    var span: TextSpan
+    var wrapped: Bool
   }
 
   /// Printed texts by node index; a class so every copy of a printer shares what it printed.
   private final class Memo {
-    @exclusivity(unchecked) var entries: [(text: String, precedence: Int)?] = []
+    let text = TextBuffer()
+    @exclusivity(unchecked) var entries: [Printed?] = []
 
-    subscript(id: NodeID) -> (String, Int)? {
+    subscript(id: NodeID) -> Printed? {
       let index = Int(id.index)
       return index < entries.count ? entries[index] : nil
     }
 
-    func store(_ id: NodeID, _ entry: (String, Int)) {
+    func store(_ id: NodeID, _ entry: Printed) {
       let index = Int(id.index)
       if index >= entries.count {
         // Printing interns a few nodes as it goes: grow ahead of the graph.
@@ -79,63 +98,94 @@ public struct ExpressionPrinter {
     }
   }
 
-  private func wrap(_ text: String) -> String {
-    notation == .latex ? "\\left(" + text + "\\right)" : "(" + text + ")"
+  private func putTimes() {
+    switch notation {
+    case .plain: memo.text.append("*" as StaticString)
+    case .unicode: memo.text.append("·" as StaticString)
+    case .latex: memo.text.append(" \\cdot " as StaticString)
+    }
   }
 
-  private func format(_ id: NodeID, _ memo: Memo) -> (String, Int) {
+  private func putMinus() {
+    memo.text.append(notation == .unicode ? "−" as StaticString : "-")
+  }
+
+  /// Writes `span`, bracketed.
+  private func putWrapped(_ span: TextSpan) {
+    memo.text.append(notation == .latex ? "\\left(" as StaticString : "(")
+    memo.text.append(span)
+    memo.text.append(notation == .latex ? "\\right)" as StaticString : ")")
+  }
+
+  /// Writes an operand as its parent shows it.
+  private func put(_ piece: Piece) {
+    if piece.wrapped { putWrapped(piece.span) } else { memo.text.append(piece.span) }
+  }
+
+  private func format(_ id: NodeID) -> Printed {
     if let done = memo[id] { return done }
-    let result: (String, Int)
+    let result: Printed
     switch graph[id] {
     case .number(let value):
-      result = (notation.number(value), value < 0 ? Precedence.negative : Precedence.atom)
+      let start = memo.text.count
+      memo.text.append(notation.number(value))
+      result = Printed(span: memo.text.span(from: start), precedence: value < 0 ? Precedence.negative : Precedence.atom)
     case .symbol(let name):
+      let start = memo.text.count
       // Plain names print as stored, without splitting them.
-      result = (notation == .plain ? name : notation.name(name), Precedence.atom)
+      memo.text.append(notation == .plain ? name : notation.name(name))
+      result = Printed(span: memo.text.span(from: start), precedence: Precedence.atom)
     case .sum(let terms):
-      result = (formatSum(terms, memo), Precedence.sum)
+      result = Printed(span: formatSum(terms), precedence: Precedence.sum)
     case .product(let factors):
-      result = formatProduct(factors, memo)
+      result = formatProduct(factors)
     case .power(let base, let exponent):
       if let e = graph.numberValue(exponent), e < 0 {
-        result = formatProduct([id], memo)
+        result = formatProduct([id])
       } else {
-        result = (formatPower(base, exponent, memo), Precedence.power)
+        result = Printed(span: formatPower(base, exponent), precedence: Precedence.power)
       }
     case .call(let function, let arguments):
-      result = (formatCall(function, arguments, memo), Precedence.atom)
+      result = Printed(span: formatCall(function, arguments), precedence: Precedence.atom)
     }
     memo.store(id, result)
     return result
   }
 
-  /// The text of `id` with parentheses if it binds more loosely than `minimum`.
-  private func operand(
-    _ id: NodeID, above minimum: Int, _ memo: Memo
-  ) -> String {
-    let (text, precedence) = format(id, memo)
-    return precedence > minimum ? text : wrap(text)
+  /// `id`'s text, to be bracketed if it binds more loosely than `minimum`.
+  private func operand(_ id: NodeID, above minimum: Int) -> Piece {
+    let printed = format(id)
+    return Piece(span: printed.span, wrapped: printed.precedence <= minimum)
   }
 
   // MARK: Sums
 
-  private func formatSum(_ terms: [NodeID], _ memo: Memo) -> String {
-    var text = ""
+  private func formatSum(_ terms: [NodeID]) -> TextSpan {
     var terms = terms
     // Lead with a positive term where there is one: `b − a`, not `−a + b`.
     if isNegative(terms[0]), let firstPositive = terms.firstIndex(where: { !isNegative($0) }) {
       terms.insert(terms.remove(at: firstPositive), at: 0)
     }
-    for (i, term) in terms.enumerated() {
-      let (negative, magnitude) = splitSign(term)
-      let body = operand(magnitude, above: Precedence.sum, memo)
-      if i == 0 {
-        text = negative ? notation.minus + body : body
-      } else {
-        text += (negative ? " \(notation.minus) " : " + ") + body
-      }
+    var pieces: [(negative: Bool, piece: Piece)] = []
+    pieces.reserveCapacity(terms.count)
+    for term in terms {
+      let (negative, magnitude) = graph.splitSign(term)
+      pieces.append((negative, operand(magnitude, above: Precedence.sum)))
     }
-    return text
+    let start = memo.text.count
+    for (i, (negative, piece)) in pieces.enumerated() {
+      if i == 0 {
+        if negative { putMinus() }
+      } else if negative {
+        memo.text.append(" " as StaticString)
+        putMinus()
+        memo.text.append(" " as StaticString)
+      } else {
+        memo.text.append(" + " as StaticString)
+      }
+      put(piece)
+    }
+    return memo.text.span(from: start)
   }
 
   /// Whether a term prints with a leading minus: a negative number or coefficient.
@@ -145,125 +195,191 @@ public struct ExpressionPrinter {
     return false
   }
 
-  private func splitSign(_ term: NodeID) -> (Bool, NodeID) { graph.splitSign(term) }
-
   // MARK: Products
 
-  private func formatProduct(
-    _ factors: [NodeID], _ memo: Memo
-  ) -> (String, Int) {
+  private func formatProduct(_ factors: [NodeID]) -> Printed {
     var coefficient = 1.0
-    var numerator: [NodeID] = []
-    var denominator: [NodeID] = []
+    var numerator: [Piece] = []
+    var denominatorIDs: [NodeID] = []
     for factor in factors {
       if let value = graph.numberValue(factor) {
         coefficient *= value
       } else if case .power(let base, let exponent) = graph[factor],
         let e = graph.numberValue(exponent), e < 0
       {
-        denominator.append(e == -1 ? base : graph.intern(.power(base, graph.number(-e))))
+        denominatorIDs.append(e == -1 ? base : graph.intern(.power(base, graph.number(-e))))
       } else {
-        numerator.append(factor)
+        numerator.append(operand(factor, above: Precedence.negative))
       }
     }
     let negative = coefficient < 0
     coefficient = Swift.abs(coefficient)
-    var numeratorTexts: [String] = []
-    var denominatorTexts: [String] = []
+    // The coefficient, printed once, goes above or below the bar.
+    var coefficientAbove: Piece? = nil
+    var coefficientBelow: Piece? = nil
     let reciprocal = 1 / coefficient
     if coefficient < 1 && reciprocal == reciprocal.rounded() && reciprocal < 1e15 {
-      denominatorTexts.append(notation.number(reciprocal))
+      coefficientBelow = literal(notation.number(reciprocal))
     } else if coefficient != 1 || numerator.isEmpty {
-      numeratorTexts.append(notation.number(coefficient))
-    }
-    for factor in numerator {
-      numeratorTexts.append(operand(factor, above: Precedence.negative, memo))
+      coefficientAbove = literal(notation.number(coefficient))
     }
     // `1/(2·y)`: outside LaTeX's \frac a product under the bar needs its brackets.
     let denominatorMinimum = notation == .latex ? Precedence.negative : Precedence.product
-    for factor in denominator {
-      denominatorTexts.append(operand(factor, above: denominatorMinimum, memo))
-    }
-    if numeratorTexts.isEmpty { numeratorTexts = ["1"] }
-    var text: String
+    var denominator: [Piece] = []
+    if let coefficientBelow { denominator.append(coefficientBelow) }
+    for factor in denominatorIDs { denominator.append(operand(factor, above: denominatorMinimum)) }
+    if let coefficientAbove { numerator.insert(coefficientAbove, at: 0) }
+    if numerator.isEmpty { numerator = [literal("1")] }
+
+    let start = memo.text.count
+    if negative { putMinus() }
     if notation == .latex {
-      let top = joinFactors(numeratorTexts)
-      text = denominatorTexts.isEmpty ? top : "\\frac{\(top)}{\(joinFactors(denominatorTexts))}"
+      if denominator.isEmpty {
+        joinFactors(numerator)
+      } else {
+        memo.text.append("\\frac{" as StaticString)
+        joinFactors(numerator)
+        memo.text.append("}{" as StaticString)
+        joinFactors(denominator)
+        memo.text.append("}" as StaticString)
+      }
     } else {
-      text = numeratorTexts.joined(separator: times)
-      if !denominatorTexts.isEmpty {
-        let bottom = denominatorTexts.joined(separator: times)
-        text += "/" + (denominatorTexts.count > 1 ? wrap(bottom) : bottom)
+      joinFactors(numerator)
+      if !denominator.isEmpty {
+        memo.text.append("/" as StaticString)
+        if denominator.count > 1 {
+          memo.text.append("(" as StaticString)
+          joinFactors(denominator)
+          memo.text.append(")" as StaticString)
+        } else {
+          joinFactors(denominator)
+        }
       }
     }
-    if negative { return (notation.minus + text, Precedence.negative) }
-    let isSingle = numeratorTexts.count == 1 && denominatorTexts.isEmpty
-    return (text, isSingle ? Precedence.atom : Precedence.product)
+    let isSingle = numerator.count == 1 && denominator.isEmpty
+    return Printed(
+      span: memo.text.span(from: start),
+      precedence: negative ? Precedence.negative : isSingle ? Precedence.atom : Precedence.product)
   }
 
-  /// LaTeX factors side by side, with `\cdot` only where juxtaposition would misread: before a
-  /// number, and between a name and a bracket (which would read as a function call).
-  private func joinFactors(_ texts: [String]) -> String {
-    guard notation == .latex else { return texts.joined(separator: times) }
-    var result = ""
-    for (i, text) in texts.enumerated() {
+  /// A text that is no node's, written to the buffer to be placed like an operand.
+  private func literal(_ text: String) -> Piece {
+    let start = memo.text.count
+    memo.text.append(text)
+    return Piece(span: memo.text.span(from: start), wrapped: false)
+  }
+
+  /// Writes factors side by side: joined by the notation's sign, or in LaTeX with `\cdot` only
+  /// where juxtaposition would misread: before a number, and between a name and a bracket (which
+  /// would read as a function call).
+  private func joinFactors(_ pieces: [Piece]) {
+    for (i, piece) in pieces.enumerated() {
       if i > 0 {
-        result += LaTeXLayout.needsDot(after: texts[i - 1], before: text) ? " \\cdot " : " "
+        if notation != .latex {
+          putTimes()
+        } else if LaTeXLayout.needsDot(after: text(of: pieces[i - 1]), before: text(of: piece)) {
+          memo.text.append(" \\cdot " as StaticString)
+        } else {
+          memo.text.append(" " as StaticString)
+        }
       }
-      result += text
+      put(piece)
     }
-    return result
+  }
+
+  /// The text of a piece as a `String`, brackets included.
+  private func text(of piece: Piece) -> String {
+    let inner = memo.text.string(piece.span)
+    guard piece.wrapped else { return inner }
+    return notation == .latex ? "\\left(" + inner + "\\right)" : "(" + inner + ")"
   }
 
   // MARK: Powers and calls
 
-  private func formatPower(
-    _ base: NodeID, _ exponent: NodeID, _ memo: Memo
-  ) -> String {
-    var baseText = operand(base, above: Precedence.power, memo)
+  private func formatPower(_ base: NodeID, _ exponent: NodeID) -> TextSpan {
+    var basePiece = operand(base, above: Precedence.power)
     // `6.02 \times 10^{23}` as a base needs brackets, or LaTeX sees a double superscript.
-    if notation == .latex && baseText.contains("\\times") { baseText = wrap(baseText) }
-    let (exponentText, exponentPrecedence) = format(exponent, memo)
+    if notation == .latex && !basePiece.wrapped && contains(basePiece.span, "\\times") { basePiece.wrapped = true }
     switch notation {
-    case .latex:
-      return baseText + "^{" + exponentText + "}"
     case .unicode:
       if let e = graph.numberValue(exponent), e == e.rounded(), Swift.abs(e) < 1000 {
-        let digits = notation.number(e).replacingMinus()
-        return baseText + String(digits.map(Notation.superscript))
+        let start = memo.text.count
+        put(basePiece)
+        for character in Notation.plain.number(e) { memo.text.append(String(Notation.superscript(character))) }
+        return memo.text.span(from: start)
       }
-      return baseText + "^" + (exponentPrecedence >= Precedence.atom ? exponentText : wrap(exponentText))
-    case .plain:
-      return baseText + "^" + (exponentPrecedence >= Precedence.atom ? exponentText : wrap(exponentText))
+    case .latex, .plain: break
     }
+    let exponentPrinted = format(exponent)
+    let start = memo.text.count
+    put(basePiece)
+    if notation == .latex {
+      memo.text.append("^{" as StaticString)
+      memo.text.append(exponentPrinted.span)
+      memo.text.append("}" as StaticString)
+    } else {
+      memo.text.append("^" as StaticString)
+      put(Piece(span: exponentPrinted.span, wrapped: exponentPrinted.precedence < Precedence.atom))
+    }
+    return memo.text.span(from: start)
   }
 
-  private func formatCall(
-    _ function: Function, _ arguments: [NodeID], _ memo: Memo
-  ) -> String {
-    let texts = arguments.map { format($0, memo).0 }
-    let inner = texts.joined(separator: ", ")
+  /// Whether the text of `span` contains the ASCII `needle`.
+  private func contains(_ span: TextSpan, _ needle: StaticString) -> Bool {
+    let haystack = memo.text.bytes(span)
+    let pattern = UnsafeBufferPointer(start: needle.utf8Start, count: needle.utf8CodeUnitCount)
+    guard pattern.count <= haystack.count else { return false }
+    for offset in 0...(haystack.count - pattern.count)
+    where haystack[offset] == pattern[0] && pattern.indices.allSatisfy({ haystack[offset + $0] == pattern[$0] }) {
+      return true
+    }
+    return false
+  }
+
+  private func formatCall(_ function: Function, _ arguments: [NodeID]) -> TextSpan {
+    var spans: [TextSpan] = []
+    spans.reserveCapacity(arguments.count)
+    for argument in arguments { spans.append(format(argument).span) }
+    let start = memo.text.count
+    func putArguments() {
+      for (i, span) in spans.enumerated() {
+        if i > 0 { memo.text.append(", " as StaticString) }
+        memo.text.append(span)
+      }
+    }
     switch notation {
-    case .plain:
-      return function.name + "(" + inner + ")"
-    case .unicode:
-      if function == .step { return "𝟙[" + inner + " > 0]" }
-      return function.notation(.unicode) + "(" + inner + ")"
+    case .plain, .unicode:
+      if notation == .unicode && function == .step {
+        memo.text.append("𝟙[" as StaticString)
+        putArguments()
+        memo.text.append(" > 0]" as StaticString)
+      } else {
+        memo.text.append(function.notation(notation))
+        memo.text.append("(" as StaticString)
+        putArguments()
+        memo.text.append(")" as StaticString)
+      }
     case .latex:
       switch function {
-      case .step: return "\\mathbf{1}\\left[" + inner + " > 0\\right]"
-      case .sqrt: return "\\sqrt{" + inner + "}"
-      case .abs: return "\\left|" + inner + "\\right|"
+      case .step:
+        memo.text.append("\\mathbf{1}\\left[" as StaticString)
+        putArguments()
+        memo.text.append(" > 0\\right]" as StaticString)
+      case .sqrt:
+        memo.text.append("\\sqrt{" as StaticString)
+        putArguments()
+        memo.text.append("}" as StaticString)
+      case .abs:
+        memo.text.append("\\left|" as StaticString)
+        putArguments()
+        memo.text.append("\\right|" as StaticString)
       default:
-        let (open, close) = brackets == .square ? ("\\left[", "\\right]") : ("\\left(", "\\right)")
-        return function.notation(.latex) + open + inner + close
+        memo.text.append(function.notation(.latex))
+        memo.text.append(brackets == .square ? "\\left[" as StaticString : "\\left(")
+        putArguments()
+        memo.text.append(brackets == .square ? "\\right]" as StaticString : "\\right)")
       }
     }
-  }
-}
-
-extension String {
-  fileprivate func replacingMinus() -> String {
-    String(map { $0 == "−" ? "-" : $0 })
+    return memo.text.span(from: start)
   }
 }
