@@ -2,8 +2,44 @@ extension ExpressionGraph {
   /// Builds the graph of a syntax tree; names in `definitions` stand for their definitions.
   ///
   /// Subtraction and division become sums and powers (`a − b = a + (−1)·b`, `a/b = a·b⁻¹`).
-  /// Iterative, so deep formulas cannot overflow the stack.
+  /// Recursive for the first levels, then iterative, so deep formulas cannot overflow the stack.
   public func build(_ tree: SyntaxTree, definitions: [String: NodeID] = [:]) -> NodeID {
+    build(tree, definitions, depth: 0)
+  }
+
+  /// Levels built by recursion before a subtree is handed to the iterative builder.
+  private static let recursionLimit = 200
+
+  private func build(_ tree: SyntaxTree, _ definitions: [String: NodeID], depth: Int) -> NodeID {
+    guard depth < Self.recursionLimit else { return buildIteratively(tree, definitions) }
+    switch tree {
+    case .number(let value, _): return number(value)
+    case .name(let name, _): return definitions[name] ?? symbol(name)
+    case .negate(let operand, _): return negate(build(operand, definitions, depth: depth + 1))
+    case .binary(let op, let left, let right, _):
+      let a = build(left, definitions, depth: depth + 1)
+      let b = build(right, definitions, depth: depth + 1)
+      return combine(op, a, b)
+    case .call(let function, let arguments, _):
+      var operands: [NodeID] = []
+      operands.reserveCapacity(arguments.count)
+      for argument in arguments { operands.append(build(argument, definitions, depth: depth + 1)) }
+      return call(function, operands)
+    }
+  }
+
+  private func combine(_ op: SyntaxTree.Operator, _ left: NodeID, _ right: NodeID) -> NodeID {
+    switch op {
+    case .add: add(left, right)
+    case .subtract: subtract(left, right)
+    case .multiply: multiply(left, right)
+    case .divide: divide(left, right)
+    case .power: power(left, right)
+    }
+  }
+
+  /// ``build(_:definitions:)`` with an explicit stack, for trees of any depth.
+  private func buildIteratively(_ tree: SyntaxTree, _ definitions: [String: NodeID]) -> NodeID {
     enum Work {
       case visit(SyntaxTree)
       case combine(SyntaxTree)
@@ -35,13 +71,7 @@ extension ExpressionGraph {
         case .binary(let op, _, _, _):
           let right = values.removeLast()
           let left = values.removeLast()
-          switch op {
-          case .add: values.append(add(left, right))
-          case .subtract: values.append(subtract(left, right))
-          case .multiply: values.append(multiply(left, right))
-          case .divide: values.append(divide(left, right))
-          case .power: values.append(power(left, right))
-          }
+          values.append(combine(op, left, right))
         case .call(let function, let arguments, _):
           let operands = Array(values.suffix(arguments.count))
           values.removeLast(arguments.count)

@@ -33,9 +33,13 @@ public final class ExpressionGraph {
   /// Open addressing: node index + 1 in each used bucket, 0 in an empty one.
   @exclusivity(unchecked)
   private var table = [Int32](repeating: 0, count: 64)
-  /// Symbol nodes by name.
+  /// Symbol nodes in order of creation, searched linearly while few (comparing short names is
+  /// cheaper than hashing them); by name in `symbolIDs` once there are more.
+  @exclusivity(unchecked)
+  private var symbolList: [(name: String, id: NodeID)] = []
   @exclusivity(unchecked)
   private var symbolIDs: [String: NodeID] = [:]
+  private static let linearSymbolLimit = 32
   /// Symbol names split into base and subscript, by node index, filled in when first asked.
   @exclusivity(unchecked)
   private var spellings: [SymbolSpelling?] = []
@@ -172,9 +176,20 @@ public final class ExpressionGraph {
 
   /// The variable named `name` (canonical spelling, e.g. `beta0`).
   public func symbol(_ name: String) -> NodeID {
-    if let existing = symbolIDs[name] { return existing }
+    if symbolList.count <= Self.linearSymbolLimit {
+      for symbol in symbolList where symbol.name == name { return symbol.id }
+    } else if let existing = symbolIDs[name] {
+      return existing
+    }
     let id = append(.symbol(name), hash: 0)
-    symbolIDs[name] = id
+    symbolList.append((name, id))
+    if symbolList.count > Self.linearSymbolLimit {
+      if symbolIDs.isEmpty {
+        symbolIDs.reserveCapacity(symbolList.count * 2)
+        for symbol in symbolList { symbolIDs[symbol.name] = symbol.id }
+      }
+      symbolIDs[name] = id
+    }
     return id
   }
 
