@@ -282,7 +282,7 @@ public struct Trace {
     let children = node.children
     if children.isEmpty { return id }
     let replaced = children.map { substitute($0, map, in: graph) }
-    if replaced == children { return id }
+    if replaced.elementsEqual(children) { return id }
     switch node {
     case .sum: return graph.sum(replaced)
     case .product: return graph.product(replaced)

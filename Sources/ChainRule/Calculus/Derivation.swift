@@ -144,7 +144,7 @@ public struct Derivation {
       let node = graph[id]
       var inner: [NodeID] = []
       switch node {
-      case .call(_, let arguments): inner = arguments
+      case .call(_, let arguments): inner = arguments.array
       case .power(let base, let exponent): inner = [base, exponent]
       default: break
       }
@@ -171,7 +171,7 @@ public struct Derivation {
     let node = graph[id]
     let children = node.children
     guard !children.isEmpty else { return id }
-    let replaced = children.map { abbreviate($0) }
+    let replaced = Operands(children.map { abbreviate($0) })
     if replaced == children { return id }
     switch node {
     case .sum: return graph.intern(.sum(replaced))
@@ -228,7 +228,7 @@ public struct Derivation {
       lines.append(DerivationLine(rule: .sumRule, target: id, result: .sum(parts)))
       for (_, part) in parts { if case .derivative(let t) = part { derive(t) } }
     case .product(let factors):
-      deriveProduct(id, factors)
+      deriveProduct(id, factors.array)
     case .power(let base, let exponent):
       if depends(exponent) {
         // d(u^v) = u^v·(v′·log u + v·u′/u)
@@ -350,7 +350,7 @@ public struct Derivation {
       var result = id
       if !children.isEmpty {
         let replaced = children.map(visit)
-        if replaced != children {
+        if !replaced.elementsEqual(children) {
           switch node {
           case .sum: result = graph.sum(replaced)
           case .product: result = graph.product(replaced)

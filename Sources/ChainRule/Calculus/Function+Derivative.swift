@@ -7,7 +7,9 @@ extension Function {
   /// acos′(u) = −(1 − u²)^−½, step′ = sign′ = 0 (away from 0).
   /// Kinks follow one convention: relu′(0) = 0 and abs′(0) = 0 (as PyTorch), and max/min pick
   /// their first argument on ties: ∂max(a, b)/∂a = 1 − 𝟙[b − a > 0], ∂max/∂b = 𝟙[b − a > 0].
-  public func partialDerivatives(at u: [NodeID], in graph: ExpressionGraph) -> [NodeID] {
+  public func partialDerivatives<Arguments: RandomAccessCollection<NodeID>>(
+    at u: Arguments, in graph: ExpressionGraph
+  ) -> [NodeID] where Arguments.Index == Int {
     let g = graph
     let x = u[0]
     switch self {

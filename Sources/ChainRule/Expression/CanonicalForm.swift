@@ -28,14 +28,8 @@ public struct CanonicalForm {
   /// The operands of a sum (or product), looking through nested sums (products) first: a chain
   /// `((a + b) + c) + …` built one `+` at a time is flattened once, not once per level, which
   /// would be quadratic in its length.
-  private mutating func operands(of id: NodeID, isSum: Bool) -> [NodeID] {
-    let direct: [NodeID]
-    switch graph[id] {
-    case .sum(let terms) where isSum: direct = terms
-    case .product(let factors) where !isSum: direct = factors
-    default: return [id]
-    }
-    // Usually nothing is nested: the operands as stored, without copying.
+  private mutating func operands(of id: NodeID, _ direct: Operands, isSum: Bool) -> [NodeID] {
+    // Usually nothing is nested: the operands as stored.
     let isNested = direct.contains { child in
       switch graph[child] {
       case .sum: isSum
@@ -43,7 +37,7 @@ public struct CanonicalForm {
       default: false
       }
     }
-    guard isNested else { return direct }
+    guard isNested else { return direct.array }
     var result: [NodeID] = []
     var stack = [id]
     var nested = false
@@ -69,10 +63,10 @@ public struct CanonicalForm {
     let result: NodeID
     switch graph[id] {
     case .number, .symbol: result = id
-    case .sum:
-      result = canonicalSum(operands(of: id, isSum: true).map { simplify($0) })
-    case .product:
-      result = canonicalProduct(operands(of: id, isSum: false).map { simplify($0) })
+    case .sum(let terms):
+      result = canonicalSum(simplified(operands(of: id, terms, isSum: true)))
+    case .product(let factors):
+      result = canonicalProduct(simplified(operands(of: id, factors, isSum: false)))
     case .power(let base, let exponent):
       result = canonicalPower(simplify(base), simplify(exponent))
     case .call(let function, let arguments):
@@ -84,12 +78,19 @@ public struct CanonicalForm {
         note(.constantFolding)
         result = graph.number(folded)
       } else {
-        result = graph.intern(.call(function, canonicalArguments))
+        result = graph.intern(.call(function, Operands(canonicalArguments)))
       }
     }
     remember(id, result)
     remember(result, result)
     return result
+  }
+
+  /// The canonical form of each id, in place.
+  private mutating func simplified(_ ids: [NodeID]) -> [NodeID] {
+    var ids = ids
+    for i in ids.indices { ids[i] = simplify(ids[i]) }
+    return ids
   }
 
   private mutating func remember(_ id: NodeID, _ result: NodeID) {
@@ -143,11 +144,11 @@ public struct CanonicalForm {
           return
         }
         var own = Coefficient(c ?? 1)
-        var others = c == nil ? factors[...] : factors.dropFirst()
+        var others = c == nil ? factors : Operands(factors.dropFirst())
         // Whole reciprocals join the coefficient when it is an exact fraction too.
         if let exact = own.exact, others.contains(where: { wholeReciprocal($0) != nil }) {
           own = others.reduce(exact) { $0 * (wholeReciprocal($1) ?? .one) }
-          others = others.filter { wholeReciprocal($0) == nil }[...]
+          others = Operands(others.filter { wholeReciprocal($0) == nil })
         }
         guard c != nil || others.count < factors.count else { break }
         coefficient = scale * own
@@ -156,7 +157,7 @@ public struct CanonicalForm {
           numberCount += 1
           return
         }
-        rest = others.count == 1 ? first : graph.intern(.product(Array(others)))
+        rest = others.count == 1 ? first : graph.intern(.product(others))
       default: break
       }
       if let position = rests.position(of: rest) {
@@ -203,7 +204,7 @@ public struct CanonicalForm {
     switch result.count {
     case 0: return graph.number(0)
     case 1: return result[0]
-    default: return graph.intern(.sum(result))
+    default: return graph.intern(.sum(Operands(result)))
     }
   }
 
@@ -225,8 +226,8 @@ public struct CanonicalForm {
   private mutating func scaled(_ rest: NodeID, by coefficient: Coefficient) -> NodeID {
     if coefficient == .one { return rest }
     let factors: [NodeID]
-    if case .product(let inner) = graph[rest] { factors = inner } else { factors = [rest] }
-    guard coefficient.q != 1 else { return graph.intern(.product([graph.number(coefficient.p)] + factors)) }
+    if case .product(let inner) = graph[rest] { factors = inner.array } else { factors = [rest] }
+    guard coefficient.q != 1 else { return graph.intern(.product(Operands([graph.number(coefficient.p)] + factors))) }
     // A fraction: the product's own rules put the denominator under the bar (`5·x/6`).
     return canonicalProduct(
       [graph.number(coefficient.p)] + factors + [graph.intern(.power(graph.number(coefficient.q), graph.number(-1)))])
@@ -275,7 +276,7 @@ public struct CanonicalForm {
     if numberCount > 1 { note(.constantFolding) }
     if !coefficient.isFinite {
       // Folding overflowed: keep the constants apart rather than print infinity.
-      return graph.intern(.product(factors))
+      return graph.intern(.product(Operands(factors)))
     }
     if coefficient == 0 {
       note(.zeroProduct)
@@ -312,7 +313,7 @@ public struct CanonicalForm {
     switch result.count {
     case 0: return graph.number(coefficient)
     case 1: return result[0]
-    default: return graph.intern(.product(result))
+    default: return graph.intern(.product(Operands(result)))
     }
   }
 
@@ -328,7 +329,12 @@ public struct CanonicalForm {
       numerator = reciprocal < 0 ? -1 : 1
       denominator = Swift.abs(reciprocal)
     }
+    // Usually there is nothing to fold: no whole reciprocal, no fractional coefficient.
+    if denominator == 1 && !factors.contains(where: { wholeReciprocal($0) != nil }) {
+      return (coefficient, factors)
+    }
     var rest: [NodeID] = []
+    rest.reserveCapacity(factors.count + 1)
     var folded = 0
     for factor in factors {
       if let reciprocal = wholeReciprocal(factor), isWhole(denominator * reciprocal.q) {
@@ -354,16 +360,28 @@ public struct CanonicalForm {
 
   /// After distributing powers, two factors may share a base again: multiply them once more.
   private mutating func mergeRepeatedBases(_ factors: [NodeID]) -> [NodeID] {
-    var seen = OrderedIndex(capacity: factors.count)
+    func base(_ factor: NodeID) -> NodeID {
+      if case .power(let b, _) = graph[factor] { return b }
+      return factor
+    }
+    // Few factors: compare each pair rather than build an index.
     var repeated = false
-    for factor in factors {
-      var base = factor
-      if case .power(let b, _) = graph[factor] { base = b }
-      if seen.position(of: base) != nil { repeated = true } else { seen.append(base) }
+    if factors.count <= 16 {
+      var i = 1
+      while i < factors.count && !repeated {
+        let b = base(factors[i])
+        for j in 0..<i where base(factors[j]) == b { repeated = true }
+        i += 1
+      }
+    } else {
+      var seen = OrderedIndex(capacity: factors.count)
+      for factor in factors {
+        if seen.position(of: base(factor)) != nil { repeated = true } else { seen.append(base(factor)) }
+      }
     }
     guard repeated else { return factors }
     let merged = canonicalProduct(factors)
-    if case .product(let inner) = graph[merged] { return inner }
+    if case .product(let inner) = graph[merged] { return inner.array }
     return [merged]
   }
 

@@ -124,13 +124,31 @@ struct CoefficientSum {
   ///
   /// A sum of several coefficients that is a fraction with a short decimal prints as that
   /// decimal (`0.7 + 5.5 = 6.2`, not 31/5); a single coefficient stays as it was written.
-  var parts: [Coefficient] {
-    if inexact == 0 { return main.p == 0 ? [] : [count > 1 ? main.preferringDecimal : main] }
+  var parts: Parts {
+    if inexact == 0 { return main.p == 0 ? Parts() : Parts(count > 1 ? main.preferringDecimal : main) }
     // A fraction with a short decimal (11/2 = 5.5) adds to the other numbers as a `Double` does.
     if main.q == 1 || ExpressionGraph.isExactlyPrintable(main.value) {
       let total = main.value + inexact
-      return total == 0 ? [] : [Coefficient(total)]
+      return total == 0 ? Parts() : Parts(Coefficient(total))
     }
-    return main.p == 0 ? [Coefficient(inexact)] : [Coefficient(inexact), main]
+    return main.p == 0 ? Parts(Coefficient(inexact)) : Parts(Coefficient(inexact), main)
+  }
+
+  /// None, one or two coefficients, held inline.
+  struct Parts: Sequence, IteratorProtocol {
+    private var first: Coefficient?
+    private var second: Coefficient?
+
+    init(_ first: Coefficient? = nil, _ second: Coefficient? = nil) {
+      self.first = first
+      self.second = second
+    }
+
+    var isEmpty: Bool { first == nil }
+
+    mutating func next() -> Coefficient? {
+      defer { (first, second) = (second, nil) }
+      return first
+    }
   }
 }

@@ -22,14 +22,14 @@ extension CanonicalForm {
       var expandedTerms: [[NodeID]] = [[]]
       for factor in factors.map({ expandCanonical($0, &memo) }) {
         let alternatives: [NodeID]
-        if case .sum(let terms) = graph[factor] { alternatives = terms } else { alternatives = [factor] }
+        if case .sum(let terms) = graph[factor] { alternatives = terms.array } else { alternatives = [factor] }
         expandedTerms = expandedTerms.flatMap { prefix in alternatives.map { prefix + [$0] } }
       }
       result = canonicalSum(expandedTerms.map { canonicalProduct($0) })
     case .power(let base, let exponent):
       result = canonicalPower(expandCanonical(base, &memo), expandCanonical(exponent, &memo))
     case .call(let function, let arguments):
-      result = simplify(graph.intern(.call(function, arguments.map { expandCanonical($0, &memo) })))
+      result = simplify(graph.intern(.call(function, Operands(arguments.map { expandCanonical($0, &memo) }))))
     }
     memo[id] = result
     return result

@@ -10,8 +10,8 @@ extension ExpressionGraph {
     case .product(let factors):
       guard let c = numberValue(factors[0]), c < 0 else { return (false, term) }
       let rest = Array(factors.dropFirst())
-      if c == -1 { return (true, rest.count == 1 ? rest[0] : intern(.product(rest))) }
-      return (true, intern(.product([number(-c)] + rest)))
+      if c == -1 { return (true, rest.count == 1 ? rest[0] : intern(.product(Operands(rest)))) }
+      return (true, intern(.product(Operands([number(-c)] + rest))))
     default:
       return (false, term)
     }

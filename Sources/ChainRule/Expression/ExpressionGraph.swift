@@ -43,6 +43,9 @@ public final class ExpressionGraph {
   /// Symbol names split into base and subscript, by node index, filled in when first asked.
   @exclusivity(unchecked)
   private var spellings: [SymbolSpelling?] = []
+  /// Symbol sort keys by node index, filled in when first asked.
+  @exclusivity(unchecked)
+  private var orderKeys: [SymbolOrderKey?] = []
 
   /// Creates an empty graph.
   public init() {}
@@ -147,6 +150,19 @@ public final class ExpressionGraph {
     return spelling
   }
 
+  /// The packed sort key of a symbol node's name, computed once.
+  func orderKey(of id: NodeID) -> SymbolOrderKey? {
+    let index = Int(id.index)
+    if index < orderKeys.count, let known = orderKeys[index] { return known }
+    guard case .symbol(let name) = nodes[index] else { return nil }
+    let key = SymbolOrderKey(canonical: name)
+    if index >= orderKeys.count {
+      orderKeys.append(contentsOf: repeatElement(nil, count: nodes.count - orderKeys.count))
+    }
+    orderKeys[index] = key
+    return key
+  }
+
   /// ``SymbolSpelling/init(canonical:)``, byte by byte for ASCII names.
   static func split(_ name: String) -> SymbolSpelling {
     let bytes = name.utf8
@@ -209,7 +225,7 @@ public final class ExpressionGraph {
     if x == 0 { return b }
     if y == 0 { return a }
     if let x, let y, (x + y).isFinite { return number(x + y) }
-    return intern(.sum([a, b]))
+    return intern(.sum(Operands(a, b)))
   }
 
   /// `Σ terms`; an empty sum is 0.
@@ -219,7 +235,7 @@ public final class ExpressionGraph {
     case 0: return number(0)
     case 1: return kept[0]
     case 2: return add(kept[0], kept[1])
-    default: return intern(.sum(kept))
+    default: return intern(.sum(Operands(kept)))
     }
   }
 
@@ -237,7 +253,7 @@ public final class ExpressionGraph {
     {
       return multiply(number(x * z), factors[1])
     }
-    return intern(.product([a, b]))
+    return intern(.product(Operands(a, b)))
   }
 
   /// `Π factors`; an empty product is 1.
@@ -274,7 +290,7 @@ public final class ExpressionGraph {
     if values.count == arguments.count, let folded = Self.foldCall(function, values) {
       return number(folded)
     }
-    return intern(.call(function, arguments))
+    return intern(.call(function, Operands(arguments)))
   }
 
   // MARK: Folding rules shared with the canonical form
@@ -307,5 +323,5 @@ public final class ExpressionGraph {
 
 extension Function {
   /// A small integer per case (the enum's tag), for hashing.
-  fileprivate var ordinal: UInt8 { withUnsafeBytes(of: self) { $0.first ?? 0 } }
+  var ordinal: UInt8 { withUnsafeBytes(of: self) { $0.first ?? 0 } }
 }

@@ -21,21 +21,21 @@ public enum Node: Hashable, Sendable {
   /// A variable, by its canonical ASCII name (`beta0`, `x`).
   case symbol(String)
   /// `a + b + …`, two or more terms.
-  case sum([NodeID])
+  case sum(Operands)
   /// `a · b · …`, two or more factors.
-  case product([NodeID])
+  case product(Operands)
   /// `base ^ exponent`.
   case power(NodeID, NodeID)
   /// A function applied to its arguments.
-  case call(Function, [NodeID])
+  case call(Function, Operands)
 
   /// The node's operands, in order.
-  public var children: [NodeID] {
+  public var children: Operands {
     switch self {
-    case .number, .symbol: []
+    case .number, .symbol: Operands()
     case .sum(let terms): terms
     case .product(let factors): factors
-    case .power(let base, let exponent): [base, exponent]
+    case .power(let base, let exponent): Operands(base, exponent)
     case .call(_, let arguments): arguments
     }
   }

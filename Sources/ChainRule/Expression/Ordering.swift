@@ -39,7 +39,7 @@ struct CanonicalOrder {
   private struct Term {
     var coefficient = 1.0
     /// The factors after the coefficient, or none when the term is a single factor.
-    var factors: [NodeID] = []
+    var factors = Operands()
     var start = 0
     var count = 1
     var single: NodeID
@@ -70,7 +70,7 @@ struct CanonicalOrder {
     case .number(let value): return (value, [])
     case .product(let factors):
       if let c = graph.numberValue(factors[0]) { return (c, Array(factors.dropFirst())) }
-      return (1, factors)
+      return (1, factors.array)
     default: return (1, [id])
     }
   }
@@ -100,6 +100,11 @@ struct CanonicalOrder {
     switch (nodeA, nodeB) {
     case (.number(let x), .number(let y)): return x < y ? -1 : (x > y ? 1 : 0)
     case (.symbol(let x), .symbol(let y)):
+      if let keyA = graph.orderKey(of: a), let keyB = graph.orderKey(of: b),
+        let order = SymbolOrderKey.compare(keyA, keyB)
+      {
+        return order
+      }
       guard let spellingA = graph.spelling(of: a), let spellingB = graph.spelling(of: b) else {
         return Self.compareNames(x, y)
       }
@@ -108,7 +113,7 @@ struct CanonicalOrder {
     case (.product(let x), .product(let y)): return compareLists(x, y, compareFactors)
     case (.power, .power): return compareFactors(a, b)
     case (.call(let f, let x), .call(let g, let y)):
-      if f != g { return f.name < g.name ? -1 : 1 }
+      if f != g { return f.nameRank < g.nameRank ? -1 : 1 }
       // The shallower call first: decides at once between cos(u₁) and cos(u₂) of a deep chain,
       // where comparing the arguments would walk the whole chain.
       let depthA = graph.treeDepth(a)
@@ -120,7 +125,7 @@ struct CanonicalOrder {
   }
 
   private func compareLists(
-    _ a: [NodeID], _ b: [NodeID], _ compare: (NodeID, NodeID) -> Int
+    _ a: Operands, _ b: Operands, _ compare: (NodeID, NodeID) -> Int
   ) -> Int {
     for (x, y) in zip(a, b) {
       let c = compare(x, y)
@@ -142,4 +147,17 @@ struct CanonicalOrder {
     if dx.count != dy.count { return dx.count < dy.count ? -1 : 1 }
     return dx == dy ? 0 : (dx < dy ? -1 : 1)
   }
+}
+
+extension Function {
+  /// The function's position among all functions sorted by name: `cos` before `exp` before `sin`.
+  var nameRank: Int { Self.nameRanks[Int(ordinal)] }
+
+  private static let nameRanks: [Int] = {
+    var ranks = [Int](repeating: 0, count: allCases.count)
+    for (rank, function) in allCases.sorted(by: { $0.name < $1.name }).enumerated() {
+      ranks[Int(function.ordinal)] = rank
+    }
+    return ranks
+  }()
 }

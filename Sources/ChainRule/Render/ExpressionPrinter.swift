@@ -141,7 +141,7 @@ public struct ExpressionPrinter {
       result = formatProduct(factors)
     case .power(let base, let exponent):
       if let e = graph.numberValue(exponent), e < 0 {
-        result = formatProduct([id])
+        result = formatProduct(Operands(id))
       } else {
         result = Printed(span: formatPower(base, exponent), precedence: Precedence.power)
       }
@@ -160,8 +160,8 @@ public struct ExpressionPrinter {
 
   // MARK: Sums
 
-  private func formatSum(_ terms: [NodeID]) -> TextSpan {
-    var terms = terms
+  private func formatSum(_ operands: Operands) -> TextSpan {
+    var terms = operands.array
     // Lead with a positive term where there is one: `b − a`, not `−a + b`.
     if isNegative(terms[0]), let firstPositive = terms.firstIndex(where: { !isNegative($0) }) {
       terms.insert(terms.remove(at: firstPositive), at: 0)
@@ -197,7 +197,7 @@ public struct ExpressionPrinter {
 
   // MARK: Products
 
-  private func formatProduct(_ factors: [NodeID]) -> Printed {
+  private func formatProduct(_ factors: Operands) -> Printed {
     var coefficient = 1.0
     var numerator: [Piece] = []
     var denominatorIDs: [NodeID] = []
@@ -336,7 +336,7 @@ public struct ExpressionPrinter {
     return false
   }
 
-  private func formatCall(_ function: Function, _ arguments: [NodeID]) -> TextSpan {
+  private func formatCall(_ function: Function, _ arguments: Operands) -> TextSpan {
     var spans: [TextSpan] = []
     spans.reserveCapacity(arguments.count)
     for argument in arguments { spans.append(format(argument).span) }

@@ -147,7 +147,7 @@ public struct LaTeXLayout {
     if Self.width(whole) <= budget { return [whole] }
     switch graph[id] {
     case .sum(let terms):
-      var ordered = terms
+      var ordered = terms.array
       if isNegative(ordered[0]), let positive = ordered.firstIndex(where: { !isNegative($0) }) {
         ordered.insert(ordered.remove(at: positive), at: 0)
       }
