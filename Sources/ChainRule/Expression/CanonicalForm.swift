@@ -38,22 +38,24 @@ public struct CanonicalForm {
       }
     }
     guard isNested else { return direct.array }
+    note(.flattening)
     var result: [NodeID] = []
-    var stack = [id]
-    var nested = false
+    result.reserveCapacity(16)
+    // Operands still to visit, the next one last.
+    var stack: [NodeID] = []
+    stack.reserveCapacity(16)
+    for i in direct.indices.reversed() { stack.append(direct[i]) }
     while let next = stack.popLast() {
+      let inner: Operands
       switch graph[next] {
-      case .sum(let inner) where isSum:
-        if next != id { nested = true }
-        stack.append(contentsOf: inner.reversed())
-      case .product(let inner) where !isSum:
-        if next != id { nested = true }
-        stack.append(contentsOf: inner.reversed())
+      case .sum(let terms) where isSum: inner = terms
+      case .product(let factors) where !isSum: inner = factors
       default:
         result.append(next)
+        continue
       }
+      for i in inner.indices.reversed() { stack.append(inner[i]) }
     }
-    if nested { note(.flattening) }
     return result
   }
 
@@ -116,9 +118,8 @@ public struct CanonicalForm {
   /// `x/3 + x/2 = 5x/6`, `1/2 + 1/3 = 5/6` (see ``Coefficient``).
   mutating func canonicalSum(_ terms: [NodeID]) -> NodeID {
     var constant = CoefficientSum()
-    var rests = OrderedIndex(capacity: terms.count * 2)
-    var coefficients: [CoefficientSum] = []
-    coefficients.reserveCapacity(terms.count * 2)
+    // Each term's rest (the term without its coefficient) with the sum of its coefficients.
+    var rests = OrderedIndex<CoefficientSum>(capacity: terms.count * 2)
     var numberCount = 0
     var distributed = false
     func addTerm(_ term: NodeID, scale: Coefficient = .one) {
@@ -161,13 +162,12 @@ public struct CanonicalForm {
       default: break
       }
       if let position = rests.position(of: rest) {
-        coefficients[position].add(coefficient)
+        rests[position].add(coefficient)
         note(.likeTerms)
       } else {
-        rests.append(rest)
         var sum = CoefficientSum()
         sum.add(coefficient)
-        coefficients.append(sum)
+        rests.append(rest, sum)
       }
     }
     for term in terms {
@@ -182,9 +182,9 @@ public struct CanonicalForm {
     if numberCount > 1 { note(.constantFolding) }
     if numberCount > 0 && constant.isZero { note(.additiveIdentity) }
     var result: [NodeID] = []
-    result.reserveCapacity(rests.keys.count + 1)
-    for (position, rest) in rests.keys.enumerated() {
-      for coefficient in coefficients[position].parts {
+    result.reserveCapacity(rests.count + 2)
+    for (rest, coefficients) in rests.entries {
+      for coefficient in coefficients.parts {
         result.append(scaled(rest, by: coefficient))
       }
     }
@@ -238,10 +238,8 @@ public struct CanonicalForm {
   /// Π of canonical factors: flatten, fold the coefficient, add exponents of equal bases, sort.
   mutating func canonicalProduct(_ factors: [NodeID]) -> NodeID {
     var coefficient = 1.0
-    var bases = OrderedIndex(capacity: factors.count * 2)
-    // Each base's first exponent, and any further ones as (base position, exponent).
-    var firstExponents: [NodeID] = []
-    firstExponents.reserveCapacity(factors.count * 2)
+    // Each base with its first exponent, and any further ones as (base position, exponent).
+    var bases = OrderedIndex<NodeID>(capacity: factors.count + 4)
     var moreExponents: [(Int, NodeID)] = []
     var numberCount = 0
     let one = graph.number(1)
@@ -261,8 +259,7 @@ public struct CanonicalForm {
         moreExponents.append((position, exponent))
         note(.likeFactors)
       } else {
-        bases.append(base)
-        firstExponents.append(exponent)
+        bases.append(base, exponent)
       }
     }
     for factor in factors {
@@ -284,9 +281,9 @@ public struct CanonicalForm {
     }
     if numberCount > 0 && coefficient == 1 { note(.multiplicativeIdentity) }
     var result: [NodeID] = []
-    result.reserveCapacity(bases.keys.count + 1)
-    for (position, base) in bases.keys.enumerated() {
-      var exponent = firstExponents[position]
+    result.reserveCapacity(bases.count + 4)
+    for (position, (base, first)) in bases.entries.enumerated() {
+      var exponent = first
       if !moreExponents.isEmpty {
         let list = [exponent] + moreExponents.lazy.filter { $0.0 == position }.map(\.1)
         if list.count > 1 { exponent = canonicalSum(list) }
@@ -374,10 +371,8 @@ public struct CanonicalForm {
         i += 1
       }
     } else {
-      var seen = OrderedIndex(capacity: factors.count)
-      for factor in factors {
-        if seen.position(of: base(factor)) != nil { repeated = true } else { seen.append(base(factor)) }
-      }
+      var seen = Set<NodeID>()
+      for factor in factors where !seen.insert(base(factor)).inserted { repeated = true }
     }
     guard repeated else { return factors }
     let merged = canonicalProduct(factors)
@@ -417,35 +412,5 @@ public struct CanonicalForm {
       }
     }
     return graph.intern(.power(base, exponent))
-  }
-}
-
-/// Node ids in insertion order with their positions: a linear scan while few, a dictionary after.
-struct OrderedIndex {
-  /// The ids, in the order appended.
-  private(set) var keys: [NodeID] = []
-  private var lookup: [NodeID: Int]? = nil
-  private static let linearLimit = 16
-
-  /// An empty index with room for `capacity` keys.
-  init(capacity: Int) { keys.reserveCapacity(capacity) }
-
-  /// The position of `key` among ``keys``, if present.
-  func position(of key: NodeID) -> Int? {
-    if let lookup { return lookup[key] }
-    for (position, existing) in keys.enumerated() where existing == key { return position }
-    return nil
-  }
-
-  /// Appends a key not yet present.
-  mutating func append(_ key: NodeID) {
-    keys.append(key)
-    if lookup != nil {
-      lookup?[key] = keys.count - 1
-    } else if keys.count > Self.linearLimit {
-      var table: [NodeID: Int] = [:]
-      for (position, existing) in keys.enumerated() { table[existing] = position }
-      lookup = table
-    }
   }
 }

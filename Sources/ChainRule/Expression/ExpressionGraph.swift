@@ -32,7 +32,7 @@ public final class ExpressionGraph {
   private var hashes: [UInt32] = []
   /// Open addressing: node index + 1 in each used bucket, 0 in an empty one.
   @exclusivity(unchecked)
-  private var table = [Int32](repeating: 0, count: 64)
+  private var table: [Int32]
   /// Symbol nodes in order of creation, searched linearly while few (comparing short names is
   /// cheaper than hashing them); by name in `symbolIDs` once there are more.
   @exclusivity(unchecked)
@@ -47,8 +47,15 @@ public final class ExpressionGraph {
   @exclusivity(unchecked)
   private var orderKeys: [SymbolOrderKey?] = []
 
-  /// Creates an empty graph.
-  public init() {}
+  /// Creates an empty graph, with room for a small formula and its derivatives.
+  public init() {
+    let capacity = 256
+    nodes.reserveCapacity(capacity)
+    constants.reserveCapacity(capacity)
+    depths.reserveCapacity(capacity)
+    hashes.reserveCapacity(capacity)
+    table = [Int32](repeating: 0, count: capacity * 2)
+  }
 
   /// The node stored at `id`.
   public subscript(id: NodeID) -> Node { nodes[Int(id.index)] }

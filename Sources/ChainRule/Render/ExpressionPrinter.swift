@@ -66,12 +66,19 @@ public struct ExpressionPrinter {
   private struct Piece {
     var span: TextSpan
     var wrapped: Bool
+    /// In a sum: whether the term is written after a minus sign.
+    var negative = false
   }
 
   /// Printed texts by node index; a class so every copy of a printer shares what it printed.
   private final class Memo {
     let text = TextBuffer()
     @exclusivity(unchecked) var entries: [Printed?] = []
+    /// The operands of the nodes being printed, a stack shared by the levels of recursion: each
+    /// level pushes its operands above its callers' and pops them before returning.
+    @exclusivity(unchecked) var pieces: [Piece] = []
+
+    init() { pieces.reserveCapacity(64) }
 
     subscript(id: NodeID) -> Printed? {
       let index = Int(id.index)
@@ -160,23 +167,28 @@ public struct ExpressionPrinter {
 
   // MARK: Sums
 
-  private func formatSum(_ operands: Operands) -> TextSpan {
-    var terms = operands.array
+  private func formatSum(_ terms: Operands) -> TextSpan {
     // Lead with a positive term where there is one: `b − a`, not `−a + b`.
+    var lead = 0
     if isNegative(terms[0]), let firstPositive = terms.firstIndex(where: { !isNegative($0) }) {
-      terms.insert(terms.remove(at: firstPositive), at: 0)
+      lead = firstPositive
     }
-    var pieces: [(negative: Bool, piece: Piece)] = []
-    pieces.reserveCapacity(terms.count)
-    for term in terms {
+    let base = memo.pieces.count
+    defer { memo.pieces.removeSubrange(base...) }
+    func push(_ term: NodeID) {
       let (negative, magnitude) = graph.splitSign(term)
-      pieces.append((negative, operand(magnitude, above: Precedence.sum)))
+      var piece = operand(magnitude, above: Precedence.sum)
+      piece.negative = negative
+      memo.pieces.append(piece)
     }
+    push(terms[lead])
+    for i in terms.indices where i != lead { push(terms[i]) }
     let start = memo.text.count
-    for (i, (negative, piece)) in pieces.enumerated() {
-      if i == 0 {
-        if negative { putMinus() }
-      } else if negative {
+    for i in base..<memo.pieces.count {
+      let piece = memo.pieces[i]
+      if i == base {
+        if piece.negative { putMinus() }
+      } else if piece.negative {
         memo.text.append(" " as StaticString)
         putMinus()
         memo.text.append(" " as StaticString)
@@ -197,39 +209,47 @@ public struct ExpressionPrinter {
 
   // MARK: Products
 
+  /// What a factor with a negative constant exponent puts under the bar: `u` for `u⁻¹`, `u²`
+  /// for `u⁻²`; nil for other factors.
+  private func denominator(_ factor: NodeID) -> NodeID? {
+    guard case .power(let base, let exponent) = graph[factor], let e = graph.numberValue(exponent), e < 0 else {
+      return nil
+    }
+    return e == -1 ? base : graph.intern(.power(base, graph.number(-e)))
+  }
+
   private func formatProduct(_ factors: Operands) -> Printed {
     var coefficient = 1.0
-    var numerator: [Piece] = []
-    var denominatorIDs: [NodeID] = []
+    var hasNumerator = false
     for factor in factors {
       if let value = graph.numberValue(factor) {
         coefficient *= value
-      } else if case .power(let base, let exponent) = graph[factor],
-        let e = graph.numberValue(exponent), e < 0
-      {
-        denominatorIDs.append(e == -1 ? base : graph.intern(.power(base, graph.number(-e))))
-      } else {
-        numerator.append(operand(factor, above: Precedence.negative))
+      } else if !isReciprocal(factor) {
+        hasNumerator = true
       }
     }
     let negative = coefficient < 0
     coefficient = Swift.abs(coefficient)
     // The coefficient, printed once, goes above or below the bar.
-    var coefficientAbove: Piece? = nil
-    var coefficientBelow: Piece? = nil
     let reciprocal = 1 / coefficient
-    if coefficient < 1 && reciprocal == reciprocal.rounded() && reciprocal < 1e15 {
-      coefficientBelow = literal(notation.number(reciprocal))
-    } else if coefficient != 1 || numerator.isEmpty {
-      coefficientAbove = literal(notation.number(coefficient))
+    let coefficientBelow = coefficient < 1 && reciprocal == reciprocal.rounded() && reciprocal < 1e15
+    let coefficientAbove = !coefficientBelow && (coefficient != 1 || !hasNumerator)
+    // The pieces above the bar, then those below, on the shared stack.
+    let base = memo.pieces.count
+    defer { memo.pieces.removeSubrange(base...) }
+    if coefficientAbove { memo.pieces.append(literal(notation.number(coefficient))) }
+    for factor in factors where graph.numberValue(factor) == nil && !isReciprocal(factor) {
+      memo.pieces.append(operand(factor, above: Precedence.negative))
     }
+    if memo.pieces.count == base { memo.pieces.append(literal("1")) }
+    let numerator = base..<memo.pieces.count
     // `1/(2·y)`: outside LaTeX's \frac a product under the bar needs its brackets.
     let denominatorMinimum = notation == .latex ? Precedence.negative : Precedence.product
-    var denominator: [Piece] = []
-    if let coefficientBelow { denominator.append(coefficientBelow) }
-    for factor in denominatorIDs { denominator.append(operand(factor, above: denominatorMinimum)) }
-    if let coefficientAbove { numerator.insert(coefficientAbove, at: 0) }
-    if numerator.isEmpty { numerator = [literal("1")] }
+    if coefficientBelow { memo.pieces.append(literal(notation.number(reciprocal))) }
+    for factor in factors {
+      if let below = denominator(factor) { memo.pieces.append(operand(below, above: denominatorMinimum)) }
+    }
+    let denominator = numerator.upperBound..<memo.pieces.count
 
     let start = memo.text.count
     if negative { putMinus() }
@@ -262,6 +282,12 @@ public struct ExpressionPrinter {
       precedence: negative ? Precedence.negative : isSingle ? Precedence.atom : Precedence.product)
   }
 
+  /// Whether `factor` is a power with a negative constant exponent (it goes under the bar).
+  private func isReciprocal(_ factor: NodeID) -> Bool {
+    guard case .power(_, let exponent) = graph[factor], let e = graph.numberValue(exponent) else { return false }
+    return e < 0
+  }
+
   /// A text that is no node's, written to the buffer to be placed like an operand.
   private func literal(_ text: String) -> Piece {
     let start = memo.text.count
@@ -272,12 +298,13 @@ public struct ExpressionPrinter {
   /// Writes factors side by side: joined by the notation's sign, or in LaTeX with `\cdot` only
   /// where juxtaposition would misread: before a number, and between a name and a bracket (which
   /// would read as a function call).
-  private func joinFactors(_ pieces: [Piece]) {
-    for (i, piece) in pieces.enumerated() {
-      if i > 0 {
+  private func joinFactors(_ range: Range<Int>) {
+    for i in range {
+      let piece = memo.pieces[i]
+      if i > range.lowerBound {
         if notation != .latex {
           putTimes()
-        } else if LaTeXLayout.needsDot(after: text(of: pieces[i - 1]), before: text(of: piece)) {
+        } else if LaTeXLayout.needsDot(after: text(of: memo.pieces[i - 1]), before: text(of: piece)) {
           memo.text.append(" \\cdot " as StaticString)
         } else {
           memo.text.append(" " as StaticString)
@@ -337,14 +364,14 @@ public struct ExpressionPrinter {
   }
 
   private func formatCall(_ function: Function, _ arguments: Operands) -> TextSpan {
-    var spans: [TextSpan] = []
-    spans.reserveCapacity(arguments.count)
-    for argument in arguments { spans.append(format(argument).span) }
+    let base = memo.pieces.count
+    defer { memo.pieces.removeSubrange(base...) }
+    for argument in arguments { memo.pieces.append(Piece(span: format(argument).span, wrapped: false)) }
     let start = memo.text.count
     func putArguments() {
-      for (i, span) in spans.enumerated() {
-        if i > 0 { memo.text.append(", " as StaticString) }
-        memo.text.append(span)
+      for i in base..<memo.pieces.count {
+        if i > base { memo.text.append(", " as StaticString) }
+        memo.text.append(memo.pieces[i].span)
       }
     }
     switch notation {
