@@ -262,4 +262,16 @@ import Testing
     #expect(right.span == SourceSpan(start: 8, end: 14))
     #expect(span == SourceSpan(start: 0, end: 14))
   }
+
+  /// Function names are looked up by their bytes: the exact names, `ln` and `σ`, and nothing that
+  /// merely shares a prefix, a length or the letters.
+  @Test(
+    arguments: [
+      ("sin", Function.sin), ("sinh", .sinh), ("softplus", .softplus), ("sigmoid", .sigmoid), ("ln", .log),
+      ("σ", .sigmoid), ("max", .max), ("step", .step), ("sin2", nil), ("sinx", nil), ("softplusx", nil),
+      ("nis", nil), ("Sin", nil), ("lnx", nil), ("si", nil), ("sigma", nil), ("", nil), ("σσ", nil),
+    ] as [(String, Function?)])
+  func functionNames(name: String, function: Function?) {
+    #expect(Function(named: name) == function)
+  }
 }

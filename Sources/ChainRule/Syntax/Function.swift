@@ -25,18 +25,32 @@ public enum Function: String, CaseIterable, Hashable, Sendable {
   /// Looks a function up by a name as typed: canonical names plus `ln` and `σ`.
   public init?(named name: String) {
     // Most names of variables (`w12`, `beta0`, `x`) are turned away by their length or a byte
-    // no function name has, without comparing them with each case.
+    // no function name has; the others are compared as one packed word per name.
     var candidate = name
-    let couldBeFunction = candidate.withUTF8 { bytes in
-      Self.nameShape.lengths.contains(bytes.count) && bytes.allSatisfy { Self.nameShape.bytes[Int($0)] }
+    let found = candidate.withUTF8 { bytes -> Function? in
+      if bytes.count == 2 && bytes[0] == 0xCF && bytes[1] == 0x83 { return .sigmoid }  // σ
+      guard Self.nameShape.lengths.contains(bytes.count), bytes.allSatisfy({ Self.nameShape.bytes[Int($0)] })
+      else { return nil }
+      let packed = Self.pack(bytes)
+      return Self.packedNames.first { $0.packed == packed }?.function
     }
-    guard couldBeFunction || name == "σ" else { return nil }
-    switch name {
-    case "ln": self = .log
-    case "σ": self = .sigmoid
-    default: self.init(rawValue: name)
-    }
+    guard let found else { return nil }
+    self = found
   }
+
+  /// Up to 8 bytes of a name in one word, zero-padded.
+  private static func pack(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
+    var word: UInt64 = 0
+    for (i, byte) in bytes.prefix(8).enumerated() { word |= UInt64(byte) << (8 * UInt64(i)) }
+    return word
+  }
+
+  /// Every ASCII name (`ln` too) packed by ``pack(_:)``; no name is longer than 8 bytes.
+  private static let packedNames: [(packed: UInt64, function: Function)] =
+    (allCases.map { ($0.rawValue, $0) } + [("ln", .log)]).map { name, function in
+      var name = name
+      return (name.withUTF8 { pack($0) }, function)
+    }
 
   /// The lengths and the bytes of the ASCII function names, found from the cases themselves.
   private static let nameShape: (lengths: ClosedRange<Int>, bytes: [Bool]) = {

@@ -31,6 +31,9 @@ public struct Parser {
   /// exponent, where `x^2 y` would otherwise silently read as x^(2y).
   private var numberMayMultiply = true
   private var defined: Set<String> = []
+  /// The name on the left of the line being parsed, and whether its body has used it.
+  private var definingName: String? = nil
+  private var bodyUsesDefiningName = false
   /// LaTeX input: side-by-side operands multiply and functions may go without brackets.
   private let readsLaTeX: Bool
 
@@ -173,8 +176,11 @@ public struct Parser {
         throw Diagnostic(.expected("a name that is not a function", found: "'\(name)'"), at: nameSpan)
       }
       index = bodyStart
+      definingName = name
+      bodyUsesDefiningName = false
       let body = try parseExpression(0)
-      if Self.uses(name, in: body) { throw Diagnostic(.selfReference(name), at: nameSpan) }
+      definingName = nil
+      if bodyUsesDefiningName { throw Diagnostic(.selfReference(name), at: nameSpan) }
       defined.insert(name)
       return Definition(name: name, nameSpan: nameSpan, body: body)
     }
@@ -198,18 +204,12 @@ public struct Parser {
     return i < tokens.count && tokens[i].kind == .equals ? i + 1 : nil
   }
 
-  private static func uses(_ name: String, in tree: SyntaxTree) -> Bool {
-    var stack = [tree]
-    while let node = stack.popLast() {
-      switch node {
-      case .number: break
-      case .name(let other, _): if other == name { return true }
-      case .negate(let operand, _): stack.append(operand)
-      case .binary(_, let left, let right, _): stack.append(contentsOf: [left, right])
-      case .call(_, let arguments, _): stack.append(contentsOf: arguments)
-      }
+  /// A name in the formula, noting whether it is the name being defined (`f = f + 1`).
+  private mutating func reference(_ name: String, _ span: SourceSpan) -> SyntaxTree {
+    if let definingName, name.utf8.count == definingName.utf8.count && name == definingName {
+      bodyUsesDefiningName = true
     }
-    return false
+    return .name(name, span)
   }
 
   // MARK: Pratt core
@@ -345,7 +345,8 @@ public struct Parser {
   /// The function a name token calls: its own, or the sigmoid for `sigma` before a bracket.
   private func function(calledBy token: Token) -> Function? {
     guard case .name(let name) = token.kind else { return nil }
-    return name == "sigma" && current.isOpening ? .sigmoid : Function(named: name)
+    if current.isOpening && name.utf8.count == 5 && name == "sigma" { return .sigmoid }
+    return Function(named: name)
   }
 
   /// A name that is not a function: a symbol, or a definition with its argument list (`f[x, φ]`).
@@ -361,17 +362,17 @@ public struct Parser {
             throw Diagnostic(.argumentsNotSubstituted(name), at: argument.span)
           }
         }
-        return .name(name, token.span)
+        return reference(name, token.span)
       }
       // In LaTeX, `\omega (x + 1)` multiplies; only a word close to a function name is refused,
       // and an argument list `f[x_i, \phi]` of a name not defined yet.
       if readsLaTeX && (name.count < 3 || Function.suggestion(for: name) == nil) {
         if let close = argumentListClose() { throw undefinedDefinition(name, token, close) }
-        return .name(name, token.span)
+        return reference(name, token.span)
       }
       throw notAFunction(name, token)
     }
-    return .name(name, token.span)
+    return reference(name, token.span)
   }
 
   /// The index of the bracket closing the one at the current token, if a comma separates what it
