@@ -30,13 +30,8 @@ public struct CanonicalForm {
   /// would be quadratic in its length.
   private mutating func operands(of id: NodeID, _ direct: Operands, isSum: Bool) -> [NodeID] {
     // Usually nothing is nested: the operands as stored.
-    let isNested = direct.contains { child in
-      switch graph[child] {
-      case .sum: isSum
-      case .product: !isSum
-      default: false
-      }
-    }
+    let nested: NodeKind = isSum ? .sum : .product
+    let isNested = direct.contains { graph.kind($0) == nested }
     guard isNested else { return direct.array }
     note(.flattening)
     var result: [NodeID] = []

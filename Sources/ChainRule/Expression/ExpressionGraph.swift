@@ -24,6 +24,9 @@ public final class ExpressionGraph {
   /// Each node's constant value, NaN for nodes that are not numbers (numbers never are NaN).
   @exclusivity(unchecked)
   private var constants: [Double] = []
+  /// Each node's kind.
+  @exclusivity(unchecked)
+  private var kinds: [NodeKind] = []
   /// Each node's nesting depth as a tree: 0 for a leaf, 1 + the deepest operand otherwise.
   @exclusivity(unchecked)
   private var depths: [Int32] = []
@@ -53,6 +56,7 @@ public final class ExpressionGraph {
     nodes.reserveCapacity(capacity)
     constants.reserveCapacity(capacity)
     depths.reserveCapacity(capacity)
+    kinds.reserveCapacity(capacity)
     hashes.reserveCapacity(capacity)
     table = [Int32](repeating: 0, count: capacity * 2)
   }
@@ -88,15 +92,33 @@ public final class ExpressionGraph {
     hashes.append(hash)
     if case .number(let value) = node { constants.append(value) } else { constants.append(.nan) }
     var depth: Int32 = 0
+    let kind: NodeKind
     switch node {
-    case .number, .symbol: break
+    case .number: kind = .number
+    case .symbol: kind = .symbol
     case .sum(let operands), .product(let operands), .call(_, let operands):
       for operand in operands { depth = Swift.max(depth, depths[Int(operand.index)] + 1) }
+      kind = if case .sum = node { .sum } else if case .product = node { .product } else { .call }
     case .power(let base, let exponent):
       depth = Swift.max(depths[Int(base.index)], depths[Int(exponent.index)]) + 1
+      kind = .power
     }
     depths.append(depth)
+    kinds.append(kind)
     return id
+  }
+
+  /// The kind of the node at `id`.
+  @inline(__always)
+  func kind(_ id: NodeID) -> NodeKind { kinds[Int(id.index)] }
+
+  /// The operands of a sum, product or call at `id` (none for other nodes), without copying the
+  /// rest of the node.
+  func operands(_ id: NodeID) -> Operands {
+    switch nodes[Int(id.index)] {
+    case .sum(let operands), .product(let operands), .call(_, let operands): operands
+    default: Operands()
+    }
   }
 
   /// Doubles the table and reinserts every interned node.

@@ -11,6 +11,12 @@ public struct NodeID: Hashable, Comparable, Sendable {
   public static func < (lhs: NodeID, rhs: NodeID) -> Bool { lhs.index < rhs.index }
 }
 
+/// The kind of a node without its contents, kept beside each node so that passes asking only
+/// "is this a product?" need not copy the node.
+enum NodeKind: UInt8 {
+  case number, symbol, sum, product, power, call
+}
+
 /// One node of an expression: a closed set of kinds, so every pass switches over it exhaustively.
 ///
 /// Subtraction is a sum with a −1 coefficient (`a − b` = `a + (−1)·b`) and division a power with

@@ -80,8 +80,8 @@ struct CanonicalOrder {
     return (id, nil)
   }
 
-  private func rank(_ node: Node) -> Int {
-    switch node {
+  private func rank(_ kind: NodeKind) -> Int {
+    switch kind {
     case .number: 0
     case .sum: 1
     case .symbol: 2
@@ -92,26 +92,28 @@ struct CanonicalOrder {
   }
 
   private func compareBases(_ a: NodeID, _ b: NodeID) -> Int {
-    let nodeA = graph[a]
-    let nodeB = graph[b]
-    let rankA = rank(nodeA)
-    let rankB = rank(nodeB)
-    if rankA != rankB { return rankA < rankB ? -1 : 1 }
-    switch (nodeA, nodeB) {
-    case (.number(let x), .number(let y)): return x < y ? -1 : (x > y ? 1 : 0)
-    case (.symbol(let x), .symbol(let y)):
+    let kindA = graph.kind(a)
+    let kindB = graph.kind(b)
+    if kindA != kindB { return rank(kindA) < rank(kindB) ? -1 : 1 }
+    switch kindA {
+    case .number:
+      let x = graph.numberValue(a) ?? 0
+      let y = graph.numberValue(b) ?? 0
+      return x < y ? -1 : (x > y ? 1 : 0)
+    case .symbol:
       if let keyA = graph.orderKey(of: a), let keyB = graph.orderKey(of: b),
         let order = SymbolOrderKey.compare(keyA, keyB)
       {
         return order
       }
-      guard let spellingA = graph.spelling(of: a), let spellingB = graph.spelling(of: b) else {
-        return Self.compareNames(x, y)
-      }
+      guard let spellingA = graph.spelling(of: a), let spellingB = graph.spelling(of: b) else { return 0 }
       return Self.compareSpellings(spellingA, spellingB)
-    case (.sum(let x), .sum(let y)): return compareLists(x, y, compareTerms)
-    case (.product(let x), .product(let y)): return compareLists(x, y, compareFactors)
-    case (.power, .power): return compareFactors(a, b)
+    case .sum: return compareLists(graph.operands(a), graph.operands(b), compareTerms)
+    case .product: return compareLists(graph.operands(a), graph.operands(b), compareFactors)
+    case .power: return compareFactors(a, b)
+    case .call: break
+    }
+    switch (graph[a], graph[b]) {
     case (.call(let f, let x), .call(let g, let y)):
       if f != g { return f.nameRank < g.nameRank ? -1 : 1 }
       // The shallower call first: decides at once between cos(u₁) and cos(u₂) of a deep chain,
@@ -134,12 +136,8 @@ struct CanonicalOrder {
     return a.count == b.count ? 0 : (a.count < b.count ? -1 : 1)
   }
 
-  /// Natural order of canonical names: base alphabetically, then the subscript as a number.
-  static func compareNames(_ a: String, _ b: String) -> Int {
-    compareSpellings(SymbolSpelling(canonical: a), SymbolSpelling(canonical: b))
-  }
-
-  /// ``compareNames(_:_:)`` for names already split.
+  /// Natural order of canonical names, split into base and subscript: base alphabetically, then
+  /// the subscript as a number.
   static func compareSpellings(_ x: SymbolSpelling, _ y: SymbolSpelling) -> Int {
     if x.base != y.base { return x.base < y.base ? -1 : 1 }
     let dx = x.subscriptDigits ?? ""
