@@ -24,8 +24,11 @@ enum Profile {
       // One formula per line on standard input: its canonical form and its simplified and raw
       // partial derivatives in every notation, to compare two builds' output.
       while let line = readLine() {
-        guard let formula = try? Formula(parsing: line.replacingOccurrences(of: "\\n", with: "\n")) else {
-          print("error: \(line)")
+        let formula: Formula
+        do {
+          formula = try Formula(parsing: line.replacingOccurrences(of: "\\n", with: "\n"))
+        } catch {
+          print("error: \(line) → \(error)")
           continue
         }
         var canonical = CanonicalForm(graph: formula.graph)

@@ -4,19 +4,17 @@
 /// minus, `;` as a line break, `#` comments, and names such as `beta_0`, `β₀`, `x_{10}`.
 /// Line breaks inside brackets are skipped, so a long formula may span several lines.
 struct Lexer {
-  private let scalars: [Unicode.Scalar]
-  private let offsets: [Int]  // UTF-8 offset of each scalar, plus one past the end
-  private let utf8: [UInt8]
+  /// The source's UTF-8; positions and spans are byte offsets into it.
+  private let bytes: [UInt8]
   private var position = 0
   private var bracketDepth = 0
 
   init(_ source: String) {
-    (scalars, offsets) = Self.scalarsAndOffsets(of: source)
-    utf8 = Array(source.utf8)
+    bytes = Array(source.utf8)
   }
 
-  /// The source's Unicode scalars, and the UTF-8 offset of each (plus one past the end): both
-  /// lexers read scalars and report spans in UTF-8 offsets.
+  /// The source's Unicode scalars, and the UTF-8 offset of each (plus one past the end), for
+  /// the LaTeX lexer, which reads scalars and reports spans in UTF-8 offsets.
   static func scalarsAndOffsets(of source: String) -> ([Unicode.Scalar], [Int]) {
     var scalars: [Unicode.Scalar] = []
     var offsets: [Int] = []
@@ -37,6 +35,7 @@ struct Lexer {
   /// - Throws: ``Diagnostic`` for a character that cannot start a token or a malformed number.
   mutating func tokenize() throws(Diagnostic) -> [Token] {
     var tokens: [Token] = []
+    tokens.reserveCapacity(Swift.min(bytes.count / 3 + 1, 1 << 16))
     while true {
       let token = try next()
       tokens.append(token)
@@ -44,19 +43,43 @@ struct Lexer {
     }
   }
 
+  /// The scalar starting at byte `offset` and its width in bytes; nil at the end.
+  private func scalar(at offset: Int) -> (scalar: Unicode.Scalar, width: Int)? {
+    guard offset < bytes.count else { return nil }
+    let lead = bytes[offset]
+    if lead < 0x80 { return (Unicode.Scalar(lead), 1) }
+    // The source came from a `String`, so it is valid UTF-8.
+    let width = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : 2
+    guard offset + width <= bytes.count else { return nil }
+    var value = UInt32(lead) & (width == 2 ? 0x1F : width == 3 ? 0x0F : 0x07)
+    for i in 1..<width { value = value << 6 | UInt32(bytes[offset + i] & 0x3F) }
+    guard let scalar = Unicode.Scalar(value) else { return nil }
+    return (scalar, width)
+  }
+
+  /// The scalar at the current position, or `ahead` scalars after it.
   private func peek(_ ahead: Int = 0) -> Unicode.Scalar? {
-    let index = position + ahead
-    return index < scalars.count ? scalars[index] : nil
+    var offset = position
+    for _ in 0..<ahead {
+      guard let (_, width) = scalar(at: offset) else { return nil }
+      offset += width
+    }
+    return scalar(at: offset)?.scalar
+  }
+
+  /// The byte at the current position plus `ahead`, or 0 past the end (0 starts no token).
+  private func byte(_ ahead: Int = 0) -> UInt8 {
+    position + ahead < bytes.count ? bytes[position + ahead] : 0
   }
 
   private func span(from start: Int) -> SourceSpan {
-    SourceSpan(start: offsets[start], end: offsets[position])
+    SourceSpan(start: start, end: position)
   }
 
   private mutating func next() throws(Diagnostic) -> Token {
     skipSpaceAndComments()
     let start = position
-    guard let scalar = peek() else {
+    guard let (scalar, width) = scalar(at: position) else {
       return Token(kind: .end, span: span(from: start))
     }
     if scalar == "\n" || scalar == ";" {
@@ -64,19 +87,19 @@ struct Lexer {
       if bracketDepth > 0 { return try next() }
       return Token(kind: .newline, span: span(from: start))
     }
-    if isDigit(scalar) || (scalar == "." && peek(1).map(isDigit) == true) {
+    if isDigit(scalar) || (scalar == "." && isDigit(byte(1))) {
       return try lexNumber()
     }
     if isASCIILetter(scalar) || GreekLetters.isLetter(scalar) {
       return lexName()
     }
-    position += 1
+    position += width
     let kind: Token.Kind
     switch scalar {
     case "+": kind = .plus
     case "-", "−", "–": kind = .minus
     case "*":
-      if peek() == "*" {
+      if byte() == UInt8(ascii: "*") {
         position += 1
         kind = .caret
       } else {
@@ -124,11 +147,14 @@ struct Lexer {
   }
 
   private mutating func skipSpaceAndComments() {
-    while let scalar = peek() {
-      if scalar == " " || scalar == "\t" || scalar == "\r" || scalar == "\u{A0}" {
+    while position < bytes.count {
+      let b = bytes[position]
+      if b == UInt8(ascii: " ") || b == UInt8(ascii: "\t") || b == UInt8(ascii: "\r") {
         position += 1
-      } else if scalar == "#" {
-        while let c = peek(), c != "\n" { position += 1 }
+      } else if b == 0xC2 && byte(1) == 0xA0 {  // U+00A0, no-break space
+        position += 2
+      } else if b == UInt8(ascii: "#") {
+        while position < bytes.count && bytes[position] != UInt8(ascii: "\n") { position += 1 }
       } else {
         return
       }
@@ -137,12 +163,37 @@ struct Lexer {
 
   private mutating func lexNumber() throws(Diagnostic) -> Token {
     let start = position
-    let (text, end) = Self.scanNumber(in: scalars, from: position)
-    position = end
+    let text = scanNumber()
     guard let value = Double(text), value.isFinite else {
       throw Diagnostic(.numberOutOfRange(text), at: span(from: start))
     }
     return Token(kind: .number(value), span: span(from: start))
+  }
+
+  /// ``scanNumber(in:from:)`` on the source's bytes, from the current position, which it moves
+  /// past the literal.
+  private mutating func scanNumber() -> String {
+    let start = position
+    func digits() { while isDigit(byte()) { position += 1 } }
+    digits()
+    let hasWhole = position > start
+    if byte() == UInt8(ascii: "."), isDigit(byte(1)) || hasWhole {
+      position += 1
+      digits()
+    }
+    if byte() == UInt8(ascii: "e") || byte() == UInt8(ascii: "E") {
+      let sign = byte(1) == UInt8(ascii: "+") || byte(1) == UInt8(ascii: "-")
+      if isDigit(byte(sign ? 2 : 1)) {
+        position += sign ? 2 : 1
+        digits()
+      }
+    }
+    // Spelled so `Double(_:)` reads it, as the scalar version spells it: a lowercase `e`.
+    var text = String(
+      decoding: bytes[start..<position].map { $0 == UInt8(ascii: "E") ? UInt8(ascii: "e") : $0 }, as: UTF8.self)
+    if text.hasPrefix(".") { text = "0" + text }
+    if text.hasSuffix(".") { text += "0" }
+    return text
   }
 
   /// The number literal starting at `start` and the index just past it.
@@ -191,41 +242,39 @@ struct Lexer {
   private mutating func lexName() -> Token {
     let start = position
     var base = ""
-    if let first = peek(), !isASCIILetter(first), let greek = GreekLetters.name(of: first) {
+    if let (first, width) = scalar(at: position), !isASCIILetter(first), let greek = GreekLetters.name(of: first) {
       base = greek
-      position += 1
+      position += width
     }
     let asciiStart = position
-    while let c = peek(), isASCIILetter(c) || isDigit(c) || c == "_" {
-      // `β_{10}`: the braces belong to the subscript, not to the name's characters.
-      if c == "_" && peek(1) == "{" { break }
-      // An underscore joins a name to a letter or digit (`x_1`, `net_h1`, `w1_₁₁` as the
-      // Unicode output prints `w1_11`); `x_` and `x__1` leave it out, so it is reported where
-      // it stands.
-      if c == "_", let next = peek(1),
-        !(isASCIILetter(next) || isDigit(next) || Self.subscriptDigit(next) != nil)
-      {
-        break
+    while position < bytes.count {
+      let c = bytes[position]
+      guard isASCIILetter(c) || isDigit(c) || c == UInt8(ascii: "_") else { break }
+      if c == UInt8(ascii: "_") {
+        // `β_{10}`: the braces belong to the subscript, not to the name's characters.
+        // An underscore joins a name to a letter or digit (`x_1`, `net_h1`, `w1_₁₁` as the
+        // Unicode output prints `w1_11`); `x_` and `x__1` leave it out, so it is reported where
+        // it stands.
+        guard let (next, _) = scalar(at: position + 1), next != "{",
+          isASCIILetter(next) || isDigit(next) || Self.subscriptDigit(next) != nil
+        else { break }
       }
-      if c == "_" && peek(1) == nil { break }
       position += 1
     }
     // The characters read are ASCII, so their UTF-8 bytes are the source's, copied at once.
-    base += String(decoding: utf8[offsets[asciiStart]..<offsets[position]], as: UTF8.self)
+    base += String(decoding: bytes[asciiStart..<position], as: UTF8.self)
     var digits: String? = nil
-    if peek() == "_" && peek(1) == "{" {
-      var ahead = 2
-      var inner = ""
-      while let c = peek(ahead), isDigit(c) || isASCIILetter(c) {
-        inner.unicodeScalars.append(c)
-        ahead += 1
-      }
-      if peek(ahead) == "}" && !inner.isEmpty {
-        position += ahead + 1
-        if inner.unicodeScalars.allSatisfy(isDigit) {
+    if byte() == UInt8(ascii: "_") && byte(1) == UInt8(ascii: "{") {
+      var end = position + 2
+      while end < bytes.count && (isDigit(bytes[end]) || isASCIILetter(bytes[end])) { end += 1 }
+      if end < bytes.count && bytes[end] == UInt8(ascii: "}") && end > position + 2 {
+        let inner = String(decoding: bytes[(position + 2)..<end], as: UTF8.self)
+        let allDigits = bytes[(position + 2)..<end].allSatisfy { isDigit($0) }
+        position = end + 1
+        if allDigits {
           digits = inner
           // `w1_{11}` is `w1_11`, as in LaTeX, not `w111` (which `w11_{1}` could also mean).
-          if let last = base.utf8.last, last >= UInt8(ascii: "0") && last <= UInt8(ascii: "9") { base += "_" }
+          if let last = base.utf8.last, isDigit(last) { base += "_" }
         } else {
           base += "_" + inner
         }
@@ -233,9 +282,9 @@ struct Lexer {
     }
     if digits == nil {
       var subscripts = ""
-      while let c = peek(), let digit = Self.subscriptDigit(c) {
+      while let (c, width) = scalar(at: position), let digit = Self.subscriptDigit(c) {
         subscripts.append(digit)
-        position += 1
+        position += width
       }
       if !subscripts.isEmpty { digits = subscripts }
     }
@@ -254,6 +303,14 @@ struct Lexer {
 
   private func isASCIILetter(_ scalar: Unicode.Scalar) -> Bool {
     (scalar >= "a" && scalar <= "z") || (scalar >= "A" && scalar <= "Z")
+  }
+
+  private func isDigit(_ byte: UInt8) -> Bool {
+    byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")
+  }
+
+  private func isASCIILetter(_ byte: UInt8) -> Bool {
+    (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z")) || (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z"))
   }
 }
 
