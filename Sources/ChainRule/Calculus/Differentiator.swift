@@ -30,17 +30,31 @@ public struct Differentiator {
     let order = graph.reachable(from: root)
     var adjoint = [Int32](repeating: -1, count: Int(root.index) + 1)
     adjoint[Int(root.index)] = graph.number(1).index
+    /// ū += contribution.
+    func accumulate(_ child: NodeID, _ contribution: NodeID) {
+      if graph.numberValue(contribution) == 0 { return }
+      let existing = adjoint[Int(child.index)]
+      adjoint[Int(child.index)] =
+        existing >= 0 ? graph.add(NodeID(Int(existing)), contribution).index : contribution.index
+    }
     for node in order.reversed() {
-      let bar = adjoint[Int(node.index)]
-      guard bar >= 0 else { continue }
-      let children = graph[node].children
-      let locals = localDerivatives(of: node)
-      for (child, local) in zip(children, locals) {
-        let contribution = graph.multiply(NodeID(Int(bar)), local)
-        if graph.numberValue(contribution) == 0 { continue }
-        let existing = adjoint[Int(child.index)]
-        adjoint[Int(child.index)] =
-          existing >= 0 ? graph.add(NodeID(Int(existing)), contribution).index : contribution.index
+      let index = adjoint[Int(node.index)]
+      guard index >= 0 else { continue }
+      let bar = NodeID(Int(index))
+      // The commonest nodes without an array of local derivatives: a sum passes v̄ to each
+      // term, a product of two gives each factor v̄ times the other.
+      switch graph[node] {
+      case .number, .symbol:
+        continue
+      case .sum(let terms):
+        for term in terms { accumulate(term, bar) }
+      case .product(let factors) where factors.count == 2:
+        accumulate(factors[0], graph.multiply(bar, factors[1]))
+        accumulate(factors[1], graph.multiply(bar, factors[0]))
+      case .product, .power, .call:
+        for (child, local) in zip(graph[node].children, localDerivatives(of: node)) {
+          accumulate(child, graph.multiply(bar, local))
+        }
       }
     }
     return adjoint

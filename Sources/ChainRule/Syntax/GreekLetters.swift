@@ -52,8 +52,15 @@ enum GreekLetters {
 
   /// ASCII name for a Unicode scalar (`β` → `beta`); nil for anything else, ASCII included.
   static func name(of scalar: Unicode.Scalar) -> String? {
-    scalar.isASCII ? nil : nameByScalar[scalar.value]
+    let value = scalar.value
+    if value < 0x80 { return nil }
+    if greekBlock.contains(value) { return nameByGreekScalar[Int(value - greekBlock.lowerBound)] }
+    return nameByScalar[value]
   }
+
+  /// The Greek and Coptic block, where the lexer looks names up by position rather than by hash.
+  private static let greekBlock: Range<UInt32> = 0x0370..<0x0400
+  private static let nameByGreekScalar: [String?] = greekBlock.map { nameByScalar[$0] }
 
   /// Unicode letter for an ASCII name (`beta` → `β`).
   static func letter(named name: String) -> Character? { letterByName[name] }
