@@ -86,6 +86,9 @@ import Testing
     ("sqrt(x)", "\\sqrt{x}"),
     ("-x - y", "-x - y"),
     ("sin(x)", "\\sin\\left[x\\right]"),
+    // A base holding `\\times` is bracketed once, whether or not it needed brackets anyway.
+    ("6.02e23^x", "\\left(6.02 \\times 10^{23}\\right)^{x}"),
+    ("(6.02e23*x)^0.5", "\\left(6.02 \\times 10^{23} x\\right)^{0.5}"),
   ])
   func latexText(source: String, expected: String) throws {
     let formula = try Formula(parsing: source)

@@ -19,41 +19,43 @@ public struct CanonicalForm {
   public private(set) var rulesApplied: [SimplificationRule] = []
   /// The canonical form of each node index already rewritten, −1 where not yet known.
   private var memo: [Int32] = []
+  /// The stack that flattens nested sums and products, kept to reuse its storage.
+  private var flattening: [NodeID] = []
   private var order: CanonicalOrder { CanonicalOrder(graph: graph) }
 
   /// Creates a rewriter over `graph`.
   public init(graph: ExpressionGraph) { self.graph = graph }
 
-  /// The canonical form of `id`: equal ids for expressions that differ only by the rules above.
-  /// The operands of a sum (or product), looking through nested sums (products) first: a chain
-  /// `((a + b) + c) + …` built one `+` at a time is flattened once, not once per level, which
-  /// would be quadratic in its length.
-  private mutating func operands(of id: NodeID, _ direct: Operands, isSum: Bool) -> [NodeID] {
-    // Usually nothing is nested: the operands as stored.
-    let nested: NodeKind = isSum ? .sum : .product
-    let isNested = direct.contains { graph.kind($0) == nested }
-    guard isNested else { return direct.array }
-    note(.flattening)
+  /// The operands of a sum (or product) in canonical form, looking through nested sums
+  /// (products) first: a chain `((a + b) + c) + …` built one `+` at a time is flattened once, not
+  /// once per level, which would be quadratic in its length.
+  private mutating func simplifiedOperands(_ direct: Operands, isSum: Bool) -> [NodeID] {
     var result: [NodeID] = []
-    result.reserveCapacity(16)
-    // Operands still to visit, the next one last.
-    var stack: [NodeID] = []
-    stack.reserveCapacity(16)
-    for i in direct.indices.reversed() { stack.append(direct[i]) }
-    while let next = stack.popLast() {
-      let inner: Operands
-      switch graph[next] {
-      case .sum(let terms) where isSum: inner = terms
-      case .product(let factors) where !isSum: inner = factors
-      default:
-        result.append(next)
-        continue
+    let nested: NodeKind = isSum ? .sum : .product
+    if !direct.contains(where: { graph.kind($0) == nested }) {
+      // Usually nothing is nested: the operands as stored.
+      result.reserveCapacity(direct.count)
+      for operand in direct { result.append(operand) }
+    } else {
+      note(.flattening)
+      result.reserveCapacity(16)
+      // Operands still to visit, the next one last.
+      flattening.removeAll(keepingCapacity: true)
+      for i in direct.indices.reversed() { flattening.append(direct[i]) }
+      while let next = flattening.popLast() {
+        guard graph.kind(next) == nested else {
+          result.append(next)
+          continue
+        }
+        let inner = graph.operands(next)
+        for i in inner.indices.reversed() { flattening.append(inner[i]) }
       }
-      for i in inner.indices.reversed() { stack.append(inner[i]) }
     }
+    for i in result.indices { result[i] = simplify(result[i]) }
     return result
   }
 
+  /// The canonical form of `id`: equal ids for expressions that differ only by the rules above.
   public mutating func simplify(_ id: NodeID) -> NodeID {
     let index = Int(id.index)
     if index < memo.count, memo[index] >= 0 { return NodeID(Int(memo[index])) }
@@ -61,33 +63,30 @@ public struct CanonicalForm {
     switch graph[id] {
     case .number, .symbol: result = id
     case .sum(let terms):
-      result = canonicalSum(simplified(operands(of: id, terms, isSum: true)))
+      result = canonicalSum(simplifiedOperands(terms, isSum: true))
     case .product(let factors):
-      result = canonicalProduct(simplified(operands(of: id, factors, isSum: false)))
+      result = canonicalProduct(simplifiedOperands(factors, isSum: false))
     case .power(let base, let exponent):
       result = canonicalPower(simplify(base), simplify(exponent))
     case .call(let function, let arguments):
-      let canonicalArguments = arguments.map { simplify($0) }
-      let values = canonicalArguments.compactMap(graph.numberValue)
-      if values.count == canonicalArguments.count,
-        let folded = ExpressionGraph.foldCall(function, values)
+      var canonicalArguments = Operands()
+      switch arguments.count {
+      case 1: canonicalArguments = Operands(simplify(arguments[0]))
+      case 2: canonicalArguments = Operands(simplify(arguments[0]), simplify(arguments[1]))
+      default: canonicalArguments = Operands(arguments.map { simplify($0) })
+      }
+      if canonicalArguments.allSatisfy({ graph.numberValue($0) != nil }),
+        let folded = ExpressionGraph.foldCall(function, canonicalArguments.map { graph.numberValue($0) ?? 0 })
       {
         note(.constantFolding)
         result = graph.number(folded)
       } else {
-        result = graph.intern(.call(function, Operands(canonicalArguments)))
+        result = graph.intern(.call(function, canonicalArguments))
       }
     }
     remember(id, result)
     remember(result, result)
     return result
-  }
-
-  /// The canonical form of each id, in place.
-  private mutating func simplified(_ ids: [NodeID]) -> [NodeID] {
-    var ids = ids
-    for i in ids.indices { ids[i] = simplify(ids[i]) }
-    return ids
   }
 
   private mutating func remember(_ id: NodeID, _ result: NodeID) {
