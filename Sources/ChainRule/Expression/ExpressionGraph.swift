@@ -276,7 +276,8 @@ public final class ExpressionGraph {
     if x == 1 { return b }
     if y == 1 { return a }
     if let x, let y, (x * y).isFinite { return number(x * y) }
-    if y != nil { return multiply(b, a) }
+    // A constant goes first; two constants whose product overflows stay apart, in order.
+    if y != nil && x == nil { return multiply(b, a) }
     if let x, case .product(let factors) = self[b], factors.count == 2,
       let z = numberValue(factors[0]), (x * z).isFinite
     {

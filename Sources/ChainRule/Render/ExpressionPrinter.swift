@@ -220,14 +220,14 @@ public struct ExpressionPrinter {
 
   private func formatProduct(_ factors: Operands) -> Printed {
     var coefficient = 1.0
-    var hasNumerator = false
-    for factor in factors {
-      if let value = graph.numberValue(factor) {
-        coefficient *= value
-      } else if !isReciprocal(factor) {
-        hasNumerator = true
-      }
+    for factor in factors { if let value = graph.numberValue(factor) { coefficient *= value } }
+    // Constants whose product overflows (kept apart by the graph) print one by one, as stored.
+    let foldsConstants = coefficient.isFinite
+    if !foldsConstants { coefficient = 1 }
+    func isNumerator(_ factor: NodeID) -> Bool {
+      (!foldsConstants || graph.numberValue(factor) == nil) && !isReciprocal(factor)
     }
+    let hasNumerator = factors.contains(where: isNumerator)
     let negative = coefficient < 0
     coefficient = Swift.abs(coefficient)
     // The coefficient, printed once, goes above or below the bar.
@@ -238,7 +238,7 @@ public struct ExpressionPrinter {
     let base = memo.pieces.count
     defer { memo.pieces.removeSubrange(base...) }
     if coefficientAbove { memo.pieces.append(literal(notation.number(coefficient))) }
-    for factor in factors where graph.numberValue(factor) == nil && !isReciprocal(factor) {
+    for factor in factors where isNumerator(factor) {
       memo.pieces.append(operand(factor, above: Precedence.negative))
     }
     if memo.pieces.count == base { memo.pieces.append(literal("1")) }
