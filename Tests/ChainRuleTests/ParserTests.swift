@@ -172,6 +172,14 @@ import Testing
     }
   }
 
+  /// A definition uses its own name only in its formula: the argument list of a reference to an
+  /// earlier definition is notation and is dropped, so a name there is no self-reference.
+  @Test(arguments: ["f = x^2\ny = f[y]", "f[x] = x^2\ny = f[x, y] + 1", "g(y) = y + 1\ny = g(y)"])
+  func argumentListsAreNoSelfReference(source: String) throws {
+    let program = try Parser.parse(source)
+    #expect(program.definitions.count == 2)
+  }
+
   @Test func definitionsWithCommentsAndSemicolons() throws {
     let source = """
       # A two-step model.

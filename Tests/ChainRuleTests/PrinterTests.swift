@@ -100,6 +100,22 @@ import Testing
     #expect(formula.printer(.latex, brackets: .round).string(formula.root) == "\\sin\\left(x\\right)")
   }
 
+  /// A factor's text with brackets where a product needs them; asking again gives the same.
+  @Test func factorStrings() throws {
+    let formula = try Formula(parsing: "(x + y)*z")
+    guard case .product(let factors) = formula.graph[formula.root] else {
+      Issue.record("not a product")
+      return
+    }
+    let printer = formula.printer(.plain)
+    let texts = factors.map { printer.factorString($0) }
+    #expect(texts.sorted() == ["(x + y)", "z"])
+    #expect(factors.map { printer.factorString($0) } == texts)
+    #expect(
+      formula.printer(.latex).factorString(factors.first { formula.graph.kind($0) == .sum } ?? factors[0])
+        == "\\left(x + y\\right)")
+  }
+
   /// Every function prints under its own name in plain text, and that name parses back.
   @Test(arguments: Function.allCases)
   func functionNamesRoundTrip(function: Function) throws {

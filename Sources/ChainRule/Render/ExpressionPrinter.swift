@@ -8,7 +8,7 @@
 /// A printer remembers the text of every node it has printed (nodes never change), so printing
 /// several derivatives that share subexpressions formats each shared part once. Texts are kept
 /// back to back in one UTF-8 buffer: a node's text is assembled from copies of its operands'
-/// texts, with no `String` built until one is returned.
+/// texts, not by concatenating `String`s (only names and numbers are formatted as strings).
 ///
 /// ```swift
 /// ExpressionPrinter(graph: graph, notation: .unicode).string(id)   // "−2·(β₃ − y)·ω₀"
@@ -50,10 +50,7 @@ public struct ExpressionPrinter {
 
   /// The text of `id` as a factor of a product: sums get parentheses.
   public func factorString(_ id: NodeID) -> String {
-    let piece = operand(id, above: Precedence.sum)
-    let start = memo.text.count
-    put(piece)
-    return memo.text.string(memo.text.span(from: start))
+    text(of: operand(id, above: Precedence.sum))
   }
 
   /// A node's printed text and how tightly it binds.

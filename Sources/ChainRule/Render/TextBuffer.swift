@@ -1,8 +1,8 @@
 /// An append-only UTF-8 buffer in which printed texts are stored back to back and referred to by
-/// ``TextSpan``s: a text already printed is copied by span, never rebuilt or reallocated.
+/// ``TextSpan``s: a text already printed is copied by span, never rebuilt.
 ///
-/// The storage only grows (doubling), and spans stay valid for the buffer's lifetime, since
-/// nothing is ever removed or moved within it.
+/// The storage only grows (doubling, which moves it): spans are offsets, so they stay valid for
+/// the buffer's lifetime, but a pointer from ``bytes(_:)`` only until the next append.
 final class TextBuffer {
   private var base: UnsafeMutablePointer<UInt8>
   private(set) var count = 0
@@ -46,7 +46,7 @@ final class TextBuffer {
     }
   }
 
-  /// Appends the UTF-8 of an ASCII literal.
+  /// Appends the UTF-8 of a string literal.
   func append(_ text: StaticString) {
     let length = text.utf8CodeUnitCount
     reserve(length)

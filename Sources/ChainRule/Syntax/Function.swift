@@ -32,7 +32,11 @@ public enum Function: String, CaseIterable, Hashable, Sendable {
       guard Self.nameShape.lengths.contains(bytes.count), bytes.allSatisfy({ Self.nameShape.bytes[Int($0)] })
       else { return nil }
       let packed = Self.pack(bytes)
-      return Self.packedNames.first { $0.packed == packed }?.function
+      // A match on the packed word is confirmed on the whole name, should one ever be longer.
+      guard let found = Self.packedNames.first(where: { $0.packed == packed }),
+        found.name.utf8.elementsEqual(bytes)
+      else { return nil }
+      return found.function
     }
     guard let found else { return nil }
     self = found
@@ -45,11 +49,11 @@ public enum Function: String, CaseIterable, Hashable, Sendable {
     return word
   }
 
-  /// Every ASCII name (`ln` too) packed by ``pack(_:)``; no name is longer than 8 bytes.
-  private static let packedNames: [(packed: UInt64, function: Function)] =
+  /// Every ASCII name (`ln` too) packed by ``pack(_:)``.
+  private static let packedNames: [(packed: UInt64, name: String, function: Function)] =
     (allCases.map { ($0.rawValue, $0) } + [("ln", .log)]).map { name, function in
-      var name = name
-      return (name.withUTF8 { pack($0) }, function)
+      var bytes = name
+      return (bytes.withUTF8 { pack($0) }, name, function)
     }
 
   /// The lengths and the bytes of the ASCII function names, found from the cases themselves.

@@ -57,16 +57,6 @@ struct Lexer {
     return (scalar, width)
   }
 
-  /// The scalar at the current position, or `ahead` scalars after it.
-  private func peek(_ ahead: Int = 0) -> Unicode.Scalar? {
-    var offset = position
-    for _ in 0..<ahead {
-      guard let (_, width) = scalar(at: offset) else { return nil }
-      offset += width
-    }
-    return scalar(at: offset)?.scalar
-  }
-
   /// The byte at the current position plus `ahead`, or 0 past the end (0 starts no token).
   private func byte(_ ahead: Int = 0) -> UInt8 {
     position + ahead < bytes.count ? bytes[position + ahead] : 0
@@ -199,7 +189,8 @@ struct Lexer {
   /// The number literal starting at `start` and the index just past it.
   ///
   /// Digits, an optional fraction and an optional exponent (`2`, `.5`, `2.`, `6.02E23`, `1e-3`),
-  /// spelled so `Double(_:)` reads it: `.5` → `0.5`, `2.` → `2.0`. Shared by both lexers.
+  /// spelled so `Double(_:)` reads it: `.5` → `0.5`, `2.` → `2.0`. The LaTeX lexer's; the plain
+  /// lexer reads the same grammar from bytes (`scanNumber()`).
   static func scanNumber(in scalars: [Unicode.Scalar], from start: Int) -> (text: String, end: Int) {
     var position = start
     func peek(_ ahead: Int = 0) -> Unicode.Scalar? {

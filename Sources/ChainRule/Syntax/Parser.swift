@@ -357,6 +357,10 @@ public struct Parser {
         // `f[x, φ]` refers to the definition of `f`; its argument list is only notation, so
         // it may hold names only: `f(3)` would look like f evaluated at 3, which it is not.
         let open = advance()
+        // The argument list is dropped, so the names in it are no use of the defined name.
+        let defining = definingName
+        definingName = nil
+        defer { definingName = defining }
         for argument in try parseArguments(after: open) {
           guard case .name = argument else {
             throw Diagnostic(.argumentsNotSubstituted(name), at: argument.span)
