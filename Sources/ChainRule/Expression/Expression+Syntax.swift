@@ -118,14 +118,16 @@ extension ExpressionGraph {
       return true
     }
     var names: [String] = []
+    names.reserveCapacity(16)
     var stack = [id]
+    stack.reserveCapacity(32)
     while let next = stack.popLast() {
       guard firstVisit(next) else { continue }
       switch nodes[Int(next.index)] {
       case .number: break
       case .symbol(let name): names.append(name)
       case .sum(let operands), .product(let operands), .call(_, let operands):
-        stack.append(contentsOf: operands.reversed())
+        for i in operands.indices.reversed() { stack.append(operands[i]) }
       case .power(let base, let exponent):
         stack.append(exponent)
         stack.append(base)
@@ -161,6 +163,7 @@ extension ExpressionGraph {
     var marked = [Bool](repeating: false, count: Int(top.index) + 1)
     for root in roots { marked[Int(root.index)] = true }
     var order: [NodeID] = []
+    order.reserveCapacity(Int(top.index) + 1)
     var i = Int(top.index)
     while i >= 0 {
       if marked[i] {
