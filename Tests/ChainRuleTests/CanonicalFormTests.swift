@@ -187,4 +187,20 @@ import Testing
   func operationCount(plain: String, expected: Int) {
     #expect(ExpressionPrinter.operationCount(ofPlain: plain) == expected)
   }
+
+  /// Fuzzing found that collecting terms could multiply or add coefficients past the largest
+  /// `Double` and print `inf`. Such a sum keeps its terms as they came; its value is unchanged.
+  @Test(arguments: [
+    ("1e200*(1e200*x + y) + z", "1e+200*(1e+200*x + y) + z"),
+    ("1e308*x + 1e308*x", "1e+308*x + 1e+308*x"),
+  ])
+  func coefficientsThatOverflowStayApart(source: String, expected: String) throws {
+    let formula = try Formula(parsing: source)
+    let simplified = formula.plain(formula.simplified(formula.root))
+    #expect(simplified == expected)
+    #expect(!simplified.contains("inf"))
+    for derivative in formula.gradient(withRespectTo: formula.variables) {
+      #expect(!formula.plain(formula.simplified(derivative)).contains("inf"))
+    }
+  }
 }

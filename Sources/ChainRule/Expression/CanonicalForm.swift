@@ -172,6 +172,12 @@ public struct CanonicalForm {
         addTerm(term)
       }
     }
+    // Coefficients that overflow (1e200·(1e200·x + y)) cannot be written as numbers: keep the
+    // terms as they came rather than print infinity.
+    let finite = { (sum: CoefficientSum) in sum.parts.allSatisfy { $0.p.isFinite && $0.q.isFinite } }
+    guard finite(constant) && rests.entries.allSatisfy({ finite($0.value) }) else {
+      return terms.count == 1 ? terms[0] : graph.intern(.sum(Operands(terms)))
+    }
     if distributed { note(.distribution) }
     if numberCount > 1 { note(.constantFolding) }
     if numberCount > 0 && constant.isZero { note(.additiveIdentity) }
