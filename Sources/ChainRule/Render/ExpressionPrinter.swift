@@ -94,7 +94,9 @@ public struct ExpressionPrinter {
   }
 
   /// The multiplication sign of this notation: `*`, `·` or `\cdot`.
-  public var times: String {
+  public var times: String { timesSign.description }
+
+  private var timesSign: StaticString {
     switch notation {
     case .plain: "*"
     case .unicode: "·"
@@ -102,23 +104,19 @@ public struct ExpressionPrinter {
     }
   }
 
-  private func putTimes() {
-    switch notation {
-    case .plain: memo.text.append("*" as StaticString)
-    case .unicode: memo.text.append("·" as StaticString)
-    case .latex: memo.text.append(" \\cdot " as StaticString)
-    }
-  }
-
   private func putMinus() {
     memo.text.append(notation == .unicode ? "−" as StaticString : "-")
   }
 
+  /// The brackets around a grouped operand: `\left(` … `\right)` in LaTeX, `(` … `)` otherwise.
+  private var opening: StaticString { notation == .latex ? "\\left(" : "(" }
+  private var closing: StaticString { notation == .latex ? "\\right)" : ")" }
+
   /// Writes `span`, bracketed.
   private func putWrapped(_ span: TextSpan) {
-    memo.text.append(notation == .latex ? "\\left(" as StaticString : "(")
+    memo.text.append(opening)
     memo.text.append(span)
-    memo.text.append(notation == .latex ? "\\right)" as StaticString : ")")
+    memo.text.append(closing)
   }
 
   /// Writes an operand as its parent shows it.
@@ -300,7 +298,7 @@ public struct ExpressionPrinter {
       let piece = memo.pieces[i]
       if i > range.lowerBound {
         if notation != .latex {
-          putTimes()
+          memo.text.append(timesSign)
         } else if LaTeXLayout.needsDot(after: text(of: memo.pieces[i - 1]), before: text(of: piece)) {
           memo.text.append(" \\cdot " as StaticString)
         } else {
@@ -315,7 +313,7 @@ public struct ExpressionPrinter {
   private func text(of piece: Piece) -> String {
     let inner = memo.text.string(piece.span)
     guard piece.wrapped else { return inner }
-    return notation == .latex ? "\\left(" + inner + "\\right)" : "(" + inner + ")"
+    return opening.description + inner + closing.description
   }
 
   // MARK: Powers and calls

@@ -28,14 +28,6 @@ final class TextBuffer {
     capacity = bigger
   }
 
-  /// Appends one byte.
-  @inline(__always)
-  func append(_ byte: UInt8) {
-    reserve(1)
-    base[count] = byte
-    count += 1
-  }
-
   /// Appends the UTF-8 of `text`.
   func append(_ text: String) {
     var text = text
