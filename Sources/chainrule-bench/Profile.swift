@@ -38,6 +38,7 @@ enum Profile {
           print(ids.map { printer.string(canonical.simplify($0)) }.joined(separator: " ; "))
           print(ids.map { printer.string($0) }.joined(separator: " ; "))
         }
+        print(canonical.rulesApplied.map { "\($0)" }.joined(separator: ", "))
       }
     default:
       print("chainrule-bench: --profile takes toy, parse, tape, chain:N or print")

@@ -29,26 +29,26 @@ public struct CanonicalForm {
   /// The operands of a sum (or product) in canonical form, looking through nested sums
   /// (products) first: a chain `((a + b) + c) + …` built one `+` at a time is flattened once, not
   /// once per level, which would be quadratic in its length.
-  private mutating func simplifiedOperands(_ direct: Operands, isSum: Bool) -> [NodeID] {
+  private mutating func simplifiedOperands(of id: NodeID, isSum: Bool) -> [NodeID] {
     var result: [NodeID] = []
     let nested: NodeKind = isSum ? .sum : .product
-    if !direct.contains(where: { graph.kind($0) == nested }) {
+    let slots = graph.operandSlots(id)
+    if !slots.contains(where: { graph.kind(graph.operand(atSlot: $0)) == nested }) {
       // Usually nothing is nested: the operands as stored.
-      result.reserveCapacity(direct.count)
-      for operand in direct { result.append(operand) }
+      result.reserveCapacity(slots.count)
+      for slot in slots { result.append(graph.operand(atSlot: slot)) }
     } else {
       note(.flattening)
       result.reserveCapacity(16)
       // Operands still to visit, the next one last.
       flattening.removeAll(keepingCapacity: true)
-      for i in direct.indices.reversed() { flattening.append(direct[i]) }
+      for slot in slots.reversed() { flattening.append(graph.operand(atSlot: slot)) }
       while let next = flattening.popLast() {
         guard graph.kind(next) == nested else {
           result.append(next)
           continue
         }
-        let inner = graph.operands(next)
-        for i in inner.indices.reversed() { flattening.append(inner[i]) }
+        for slot in graph.operandSlots(next).reversed() { flattening.append(graph.operand(atSlot: slot)) }
       }
     }
     for i in result.indices { result[i] = simplify(result[i]) }
@@ -60,15 +60,16 @@ public struct CanonicalForm {
     let index = Int(id.index)
     if index < memo.count, memo[index] >= 0 { return NodeID(Int(memo[index])) }
     let result: NodeID
-    switch graph[id] {
+    switch graph.kind(id) {
     case .number, .symbol: result = id
-    case .sum(let terms):
-      result = canonicalSum(simplifiedOperands(terms, isSum: true))
-    case .product(let factors):
-      result = canonicalProduct(simplifiedOperands(factors, isSum: false))
-    case .power(let base, let exponent):
-      result = canonicalPower(simplify(base), simplify(exponent))
-    case .call(let function, let arguments):
+    case .sum: result = canonicalSum(simplifiedOperands(of: id, isSum: true))
+    case .product: result = canonicalProduct(simplifiedOperands(of: id, isSum: false))
+    case .power:
+      let slots = graph.operandSlots(id)
+      let base = simplify(graph.operand(atSlot: slots.lowerBound))
+      result = canonicalPower(base, simplify(graph.operand(atSlot: slots.lowerBound + 1)))
+    case .call:
+      guard case .call(let function, let arguments) = graph[id] else { return id }
       var canonicalArguments = Operands()
       switch arguments.count {
       case 1: canonicalArguments = Operands(simplify(arguments[0]))
@@ -119,9 +120,9 @@ public struct CanonicalForm {
     func addTerm(_ term: NodeID, scale: Coefficient = .one) {
       var coefficient = scale
       var rest = term
-      switch graph[term] {
-      case .number(let value):
-        constant.add(scale * Coefficient(value))
+      switch graph.kind(term) {
+      case .number:
+        constant.add(scale * Coefficient(graph.numberValue(term) ?? 0))
         numberCount += 1
         return
       case .power:
@@ -130,29 +131,38 @@ public struct CanonicalForm {
           numberCount += 1
           return
         }
-      case .product(let factors):
-        let c = graph.numberValue(factors[0])
+      case .product:
+        let g = graph
+        let slots = g.operandSlots(term)
+        let c = g.numberValue(g.operand(atSlot: slots.lowerBound))
         // c·(a + b) inside a sum is c·a + c·b, so `u − (u + v)` can cancel to `−v`.
-        if let c, factors.count == 2, case .sum(let inner) = graph[factors[1]] {
+        if let c, slots.count == 2, case let inner = g.operand(atSlot: slots.lowerBound + 1), g.kind(inner) == .sum {
           distributed = true
-          for part in inner { addTerm(part, scale: scale * Coefficient(c)) }
+          for slot in g.operandSlots(inner) { addTerm(g.operand(atSlot: slot), scale: scale * Coefficient(c)) }
           return
         }
         var own = Coefficient(c ?? 1)
-        var others = c == nil ? factors : Operands(factors.dropFirst())
+        let otherSlots = c == nil ? slots : slots.dropFirst()
+        let others = otherSlots.lazy.map { g.operand(atSlot: $0) }
         // Whole reciprocals join the coefficient when it is an exact fraction too.
+        var kept: [NodeID]? = nil
         if let exact = own.exact, others.contains(where: { wholeReciprocal($0) != nil }) {
           own = others.reduce(exact) { $0 * (wholeReciprocal($1) ?? .one) }
-          others = Operands(others.filter { wholeReciprocal($0) == nil })
+          kept = others.filter { wholeReciprocal($0) == nil }
         }
-        guard c != nil || others.count < factors.count else { break }
+        let keptCount = kept?.count ?? otherSlots.count
+        guard c != nil || keptCount < slots.count else { break }
         coefficient = scale * own
-        guard let first = others.first else {
+        if keptCount == 0 {
           constant.add(coefficient)
           numberCount += 1
           return
         }
-        rest = others.count == 1 ? first : graph.intern(.product(others))
+        if let kept {
+          rest = kept.count == 1 ? kept[0] : g.intern(.product, kept)
+        } else {
+          rest = otherSlots.count == 1 ? g.operand(atSlot: otherSlots.lowerBound) : g.intern(.product, others)
+        }
       default: break
       }
       if let position = rests.position(of: rest) {
@@ -165,9 +175,9 @@ public struct CanonicalForm {
       }
     }
     for term in terms {
-      if case .sum(let inner) = graph[term] {
+      if graph.kind(term) == .sum {
         note(.flattening)
-        for part in inner { addTerm(part) }
+        for slot in graph.operandSlots(term) { addTerm(graph.operand(atSlot: slot)) }
       } else {
         addTerm(term)
       }
@@ -204,13 +214,13 @@ public struct CanonicalForm {
     switch result.count {
     case 0: return graph.number(0)
     case 1: return result[0]
-    default: return graph.intern(.sum(Operands(result)))
+    default: return graph.intern(.sum, result)
     }
   }
 
   /// 1/nᵏ for a power `n^−k` of a whole number n > 0 and whole k > 0, else nil.
   private func wholeReciprocal(_ id: NodeID) -> Coefficient? {
-    guard case .power(let base, let exponent) = graph[id], let n = graph.numberValue(base),
+    guard let (base, exponent) = graph.powerParts(id), let n = graph.numberValue(base),
       let e = graph.numberValue(exponent), e < 0, Coefficient.isWhole(n), n > 0, Coefficient.isWhole(e)
     else { return nil }
     return Coefficient.fraction(1, Foundation.pow(n, -e))
@@ -237,39 +247,21 @@ public struct CanonicalForm {
 
   /// Π of canonical factors: flatten, fold the coefficient, add exponents of equal bases, sort.
   mutating func canonicalProduct(_ factors: [NodeID]) -> NodeID {
-    var coefficient = 1.0
-    // Each base with its first exponent, and any further ones as (base position, exponent).
-    var bases = OrderedIndex<NodeID>(capacity: factors.count + 4)
-    var moreExponents: [(Int, NodeID)] = []
-    var numberCount = 0
-    let one = graph.number(1)
-    func addFactor(_ factor: NodeID) {
-      if let value = graph.numberValue(factor) {
-        coefficient *= value
-        numberCount += 1
-        return
-      }
-      var base = factor
-      var exponent = one
-      if case .power(let b, let e) = graph[factor] {
-        base = b
-        exponent = e
-      }
-      if let position = bases.position(of: base) {
-        moreExponents.append((position, exponent))
-        note(.likeFactors)
-      } else {
-        bases.append(base, exponent)
-      }
-    }
+    var collected = FactorCollection(capacity: factors.count + 4)
     for factor in factors {
-      if case .product(let inner) = graph[factor] {
+      if graph.kind(factor) == .product {
         note(.flattening)
-        inner.forEach(addFactor)
+        for slot in graph.operandSlots(factor) { collected.add(graph.operand(atSlot: slot), in: graph) }
       } else {
-        addFactor(factor)
+        collected.add(factor, in: graph)
       }
+      // Rules are noted in the order they first apply.
+      if !collected.moreExponents.isEmpty { note(.likeFactors) }
     }
+    var coefficient = collected.coefficient
+    let numberCount = collected.numberCount
+    let bases = collected.bases
+    let moreExponents = collected.moreExponents
     if numberCount > 1 { note(.constantFolding) }
     if !coefficient.isFinite {
       // Folding overflowed: keep the constants apart rather than print infinity.
@@ -282,53 +274,62 @@ public struct CanonicalForm {
     if numberCount > 0 && coefficient == 1 { note(.multiplicativeIdentity) }
     var result: [NodeID] = []
     result.reserveCapacity(bases.count + 4)
+    var basesChanged = false
     for (position, (base, first)) in bases.entries.enumerated() {
       var exponent = first
       if !moreExponents.isEmpty {
-        let list = [exponent] + moreExponents.lazy.filter { $0.0 == position }.map(\.1)
+        let one = graph.number(1)
+        let list = [first ?? one] + moreExponents.lazy.filter { $0.0 == position }.map { $0.1 ?? one }
         if list.count > 1 { exponent = canonicalSum(list) }
       }
-      let factor = canonicalPower(base, exponent)
+      let factor = exponent.map { canonicalPower(base, $0) } ?? base
       if let value = graph.numberValue(factor) {
         coefficient *= value
-      } else if case .product(let inner) = graph[factor] {
+      } else if graph.kind(factor) == .product {
         // A product can come back from (u·v)^n; merge its parts.
-        for part in inner {
+        basesChanged = true
+        for slot in graph.operandSlots(factor) {
+          let part = graph.operand(atSlot: slot)
           if let value = graph.numberValue(part) { coefficient *= value } else { result.append(part) }
         }
       } else {
+        // (u²)^½ keeps its base; a power of a power may not.
+        if (graph.powerParts(factor)?.base ?? factor) != base { basesChanged = true }
         result.append(factor)
       }
     }
     if coefficient == 0 { return graph.number(0) }
-    (coefficient, result) = foldIntegerReciprocals(coefficient, result)
+    let addedReciprocal: Bool
+    (coefficient, result, addedReciprocal) = foldIntegerReciprocals(coefficient, result)
     if coefficient == 1 && result.isEmpty { return graph.number(1) }
-    result = mergeRepeatedBases(result)
-    let order = self.order
-    result.sort { order.compareFactors($0, $1) < 0 }
+    // The bases collected are distinct; only a changed base or a new factor can repeat one.
+    if basesChanged || addedReciprocal { result = mergeRepeatedBases(result) }
+    sortFactors(&result)
     if coefficient != 1 { result.insert(graph.number(coefficient), at: 0) }
     switch result.count {
     case 0: return graph.number(coefficient)
     case 1: return result[0]
-    default: return graph.intern(.product(Operands(result)))
+    default: return graph.intern(.product, result)
     }
   }
 
   /// Folds `c · n⁻ᵏ` for whole numbers into one reduced fraction: `x/8/65` → `x/520`,
   /// `10/10` → `1`, `6/4` → `3/2` (as `3·2⁻¹`, printed `3/2`).
-  private mutating func foldIntegerReciprocals(_ coefficient: Double, _ factors: [NodeID]) -> (Double, [NodeID]) {
+  private mutating func foldIntegerReciprocals(
+    _ coefficient: Double, _ factors: [NodeID]
+  ) -> (Double, [NodeID], addedReciprocal: Bool) {
     let isWhole = Coefficient.isWhole
     var numerator = coefficient
     var denominator = 1.0
     if !isWhole(numerator) {
       let reciprocal = 1 / numerator
-      guard isWhole(reciprocal) else { return (coefficient, factors) }
+      guard isWhole(reciprocal) else { return (coefficient, factors, false) }
       numerator = reciprocal < 0 ? -1 : 1
       denominator = Swift.abs(reciprocal)
     }
     // Usually there is nothing to fold: no whole reciprocal, no fractional coefficient.
     if denominator == 1 && !factors.contains(where: { wholeReciprocal($0) != nil }) {
-      return (coefficient, factors)
+      return (coefficient, factors, false)
     }
     var rest: [NodeID] = []
     rest.reserveCapacity(factors.count + 1)
@@ -341,7 +342,7 @@ public struct CanonicalForm {
       }
       rest.append(factor)
     }
-    guard folded > 0 || denominator != 1 else { return (coefficient, factors) }
+    guard folded > 0 || denominator != 1 else { return (coefficient, factors, false) }
     // Reduce the fraction.
     let a = Coefficient.gcd(Swift.abs(numerator), denominator)
     if a > 1 {
@@ -350,17 +351,33 @@ public struct CanonicalForm {
     }
     if folded > 0 { note(.constantFolding) }
     let value = numerator / denominator
-    if ExpressionGraph.isExactlyPrintable(value) { return (value, rest) }
+    if ExpressionGraph.isExactlyPrintable(value) { return (value, rest, false) }
     // 1/3 has no exact decimal: keep the denominator as a reciprocal factor.
-    return (numerator, rest + [graph.intern(.power(graph.number(denominator), graph.number(-1)))])
+    return (numerator, rest + [graph.intern(.power(graph.number(denominator), graph.number(-1)))], true)
+  }
+
+  /// Sorts factors by ``CanonicalOrder/compareFactors(_:_:)``, stably: by insertion while
+  /// few (a product seldom has more than a dozen factors), by the standard sort otherwise.
+  private func sortFactors(_ factors: inout [NodeID]) {
+    let order = self.order
+    guard factors.count <= 16 else {
+      factors.sort { order.compareFactors($0, $1) < 0 }
+      return
+    }
+    for i in factors.indices.dropFirst() {
+      let factor = factors[i]
+      var j = i
+      while j > 0 && order.compareFactors(factor, factors[j - 1]) < 0 {
+        factors[j] = factors[j - 1]
+        j -= 1
+      }
+      factors[j] = factor
+    }
   }
 
   /// After distributing powers, two factors may share a base again: multiply them once more.
   private mutating func mergeRepeatedBases(_ factors: [NodeID]) -> [NodeID] {
-    func base(_ factor: NodeID) -> NodeID {
-      if case .power(let b, _) = graph[factor] { return b }
-      return factor
-    }
+    func base(_ factor: NodeID) -> NodeID { graph.powerParts(factor)?.base ?? factor }
     // Few factors: compare each pair rather than build an index.
     var repeated = false
     if factors.count <= 16 {
@@ -376,7 +393,7 @@ public struct CanonicalForm {
     }
     guard repeated else { return factors }
     let merged = canonicalProduct(factors)
-    if case .product(let inner) = graph[merged] { return inner.array }
+    if graph.kind(merged) == .product { return graph.operandSlots(merged).map { graph.operand(atSlot: $0) } }
     return [merged]
   }
 
@@ -412,5 +429,37 @@ public struct CanonicalForm {
       }
     }
     return graph.intern(.power(base, exponent))
+  }
+}
+
+/// The factors of a product gathered for ``CanonicalForm/canonicalProduct(_:)``: numbers
+/// multiplied into one coefficient, the others by base with their exponents (nil for 1).
+private struct FactorCollection {
+  var coefficient = 1.0
+  var numberCount = 0
+  /// Each base with its first exponent.
+  var bases: OrderedIndex<NodeID?>
+  /// Further exponents of a base already seen, as (its position in `bases`, exponent).
+  var moreExponents: [(Int, NodeID?)] = []
+
+  init(capacity: Int) { bases = OrderedIndex(capacity: capacity) }
+
+  mutating func add(_ factor: NodeID, in graph: ExpressionGraph) {
+    if let value = graph.numberValue(factor) {
+      coefficient *= value
+      numberCount += 1
+      return
+    }
+    var base = factor
+    var exponent: NodeID? = nil
+    if let parts = graph.powerParts(factor) {
+      base = parts.base
+      exponent = parts.exponent
+    }
+    if let position = bases.position(of: base) {
+      moreExponents.append((position, exponent))
+    } else {
+      bases.append(base, exponent)
+    }
   }
 }

@@ -21,18 +21,14 @@ public final class ExpressionGraph {
   /// Every node, children before parents.
   @exclusivity(unchecked)
   public private(set) var nodes: [Node] = []
-  /// Each node's constant value, NaN for nodes that are not numbers (numbers never are NaN).
+  /// Each node's plain facts (kind, constant, depth, hash, where its operands are), one record
+  /// per node: appending a node appends one record, and reading a fact copies no ``Node``.
   @exclusivity(unchecked)
-  private var constants: [Double] = []
-  /// Each node's kind.
+  private var records: [NodeRecord] = []
+  /// Every node's operands (a power's base and exponent), one node's after another: plain ids,
+  /// so passes that only read operands copy no node and touch no reference count.
   @exclusivity(unchecked)
-  private var kinds: [NodeKind] = []
-  /// Each node's nesting depth as a tree: 0 for a leaf, 1 + the deepest operand otherwise.
-  @exclusivity(unchecked)
-  private var depths: [Int32] = []
-  /// Each node's hash, kept so the table can grow without rehashing nodes.
-  @exclusivity(unchecked)
-  private var hashes: [UInt32] = []
+  private var operandPool: [NodeID] = []
   /// Open addressing: node index + 1 in each used bucket, 0 in an empty one.
   @exclusivity(unchecked)
   private var table: [Int32]
@@ -54,10 +50,8 @@ public final class ExpressionGraph {
   public init() {
     let capacity = 256
     nodes.reserveCapacity(capacity)
-    constants.reserveCapacity(capacity)
-    depths.reserveCapacity(capacity)
-    kinds.reserveCapacity(capacity)
-    hashes.reserveCapacity(capacity)
+    records.reserveCapacity(capacity)
+    operandPool.reserveCapacity(capacity * 2)
     table = [Int32](repeating: 0, count: capacity * 2)
   }
 
@@ -69,17 +63,91 @@ public final class ExpressionGraph {
 
   /// Stores `node` unless an equal one exists, and returns its id.
   public func intern(_ node: Node) -> NodeID {
-    if case .symbol(let name) = node { return symbol(name) }
-    let hash = Self.hash(node)
+    let hash: UInt32
+    let kind: NodeKind
+    switch node {
+    case .symbol(let name): return symbol(name)
+    case .number(let value):
+      let mask = table.count - 1
+      var bucket = Int(Self.numberHash(value)) & mask
+      while true {
+        let entry = table[bucket]
+        if entry == 0 { break }
+        let index = Int(entry) - 1
+        if records[index].constant == value { return NodeID(index) }
+        bucket = (bucket + 1) & mask
+      }
+      return store(node, hash: Self.numberHash(value), bucket: bucket)
+    case .sum(let terms):
+      let hash = Self.hash(.sum, terms)
+      switch find(.sum, terms, hash: hash) {
+      case .found(let id): return id
+      case .missing(let bucket): return store(node, hash: hash, bucket: bucket)
+      }
+    case .product(let factors):
+      let hash = Self.hash(.product, factors)
+      switch find(.product, factors, hash: hash) {
+      case .found(let id): return id
+      case .missing(let bucket): return store(node, hash: hash, bucket: bucket)
+      }
+    case .power(let base, let exponent):
+      hash = Self.powerHash(base, exponent)
+      kind = .power
+    case .call(let function, let arguments):
+      hash = Self.hash(function, arguments)
+      kind = .call
+    }
     let mask = table.count - 1
     var bucket = Int(hash) & mask
     while true {
       let entry = table[bucket]
       if entry == 0 { break }
       let index = Int(entry) - 1
-      if hashes[index] == hash && nodes[index] == node { return NodeID(index) }
+      if records[index].hash == hash && records[index].kind == kind && nodes[index] == node { return NodeID(index) }
       bucket = (bucket + 1) & mask
     }
+    return store(node, hash: hash, bucket: bucket)
+  }
+
+  /// The sum or product of `operands` (two or more), stored unless an equal one exists.
+  ///
+  /// Compares the ids with the stored operand lists, so finding an existing node builds no
+  /// ``Node`` and allocates nothing.
+  func intern<C: Collection>(_ kind: NodeKind, _ operands: C) -> NodeID where C.Element == NodeID {
+    let hash = Self.hash(kind, operands)
+    switch find(kind, operands, hash: hash) {
+    case .found(let id): return id
+    case .missing(let bucket):
+      let list = Operands(operands)
+      return store(kind == .sum ? .sum(list) : .product(list), hash: hash, bucket: bucket)
+    }
+  }
+
+  /// Where a sum or product is in the table: its id, or the empty bucket where it would go.
+  private enum Lookup {
+    case found(NodeID)
+    case missing(bucket: Int)
+  }
+
+  private func find<C: Collection>(_ kind: NodeKind, _ operands: C, hash: UInt32) -> Lookup
+  where C.Element == NodeID {
+    let mask = table.count - 1
+    var bucket = Int(hash) & mask
+    while true {
+      let entry = table[bucket]
+      if entry == 0 { return .missing(bucket: bucket) }
+      let index = Int(entry) - 1
+      if records[index].hash == hash && records[index].kind == kind
+        && operandSlots(NodeID(index)).elementsEqual(operands, by: { operandPool[$0] == $1 })
+      {
+        return .found(NodeID(index))
+      }
+      bucket = (bucket + 1) & mask
+    }
+  }
+
+  /// Appends `node`, known to be new, and files it in the table at the empty `bucket`.
+  private func store(_ node: Node, hash: UInt32, bucket: Int) -> NodeID {
     let id = append(node, hash: hash)
     table[bucket] = Int32(id.index) + 1
     if nodes.count * 2 > table.count { grow() }
@@ -89,28 +157,71 @@ public final class ExpressionGraph {
   private func append(_ node: Node, hash: UInt32) -> NodeID {
     let id = NodeID(nodes.count)
     nodes.append(node)
-    hashes.append(hash)
-    if case .number(let value) = node { constants.append(value) } else { constants.append(.nan) }
-    var depth: Int32 = 0
-    let kind: NodeKind
+    var record = NodeRecord(hash: hash, operandStart: Int32(operandPool.count))
     switch node {
-    case .number: kind = .number
-    case .symbol: kind = .symbol
+    case .number(let value):
+      record.constant = value
+      record.kind = .number
+    case .symbol: record.kind = .symbol
     case .sum(let operands), .product(let operands), .call(_, let operands):
-      for operand in operands { depth = Swift.max(depth, depths[Int(operand.index)] + 1) }
-      kind = if case .sum = node { .sum } else if case .product = node { .product } else { .call }
+      if case .call(let function, _) = node { record.function = function }
+      var depth: Int32 = 0
+      for operand in operands {
+        depth = Swift.max(depth, records[Int(operand.index)].depth + 1)
+        operandPool.append(operand)
+      }
+      record.depth = depth
+      record.kind = if case .sum = node { .sum } else if case .product = node { .product } else { .call }
     case .power(let base, let exponent):
-      depth = Swift.max(depths[Int(base.index)], depths[Int(exponent.index)]) + 1
-      kind = .power
+      record.depth = Swift.max(records[Int(base.index)].depth, records[Int(exponent.index)].depth) + 1
+      operandPool.append(base)
+      operandPool.append(exponent)
+      record.kind = .power
     }
-    depths.append(depth)
-    kinds.append(kind)
+    record.operandEnd = Int32(operandPool.count)
+    records.append(record)
     return id
   }
 
   /// The kind of the node at `id`.
   @inline(__always)
-  func kind(_ id: NodeID) -> NodeKind { kinds[Int(id.index)] }
+  func kind(_ id: NodeID) -> NodeKind { records[Int(id.index)].kind }
+
+  /// The positions of `id`'s operands in the operand pool, for ``operand(atSlot:)``: a sum's
+  /// terms, a product's factors, a call's arguments, a power's base then exponent.
+  @inline(__always)
+  func operandSlots(_ id: NodeID) -> Range<Int> {
+    let record = records[Int(id.index)]
+    return Int(record.operandStart)..<Int(record.operandEnd)
+  }
+
+  /// The operand at `slot` of the operand pool (see ``operandSlots(_:)``).
+  @inline(__always)
+  func operand(atSlot slot: Int) -> NodeID { operandPool[slot] }
+
+  /// The number of operands of `id`.
+  @inline(__always)
+  func operandCount(_ id: NodeID) -> Int {
+    let record = records[Int(id.index)]
+    return Int(record.operandEnd - record.operandStart)
+  }
+
+  /// The `k`th operand of `id`, without copying the node.
+  @inline(__always)
+  func operand(_ id: NodeID, _ k: Int) -> NodeID { operandPool[Int(records[Int(id.index)].operandStart) + k] }
+
+  /// The function a call node applies, nil for other nodes.
+  @inline(__always)
+  func function(of id: NodeID) -> Function? { records[Int(id.index)].function }
+
+  /// A power's base and exponent, nil for other nodes; copies no node.
+  @inline(__always)
+  func powerParts(_ id: NodeID) -> (base: NodeID, exponent: NodeID)? {
+    let record = records[Int(id.index)]
+    guard record.kind == .power else { return nil }
+    let start = Int(record.operandStart)
+    return (operandPool[start], operandPool[start + 1])
+  }
 
   /// The operands of a sum, product or call at `id` (none for other nodes), without copying the
   /// rest of the node.
@@ -127,7 +238,7 @@ public final class ExpressionGraph {
     let mask = bigger.count - 1
     for index in nodes.indices {
       if case .symbol = nodes[index] { continue }
-      var bucket = Int(hashes[index]) & mask
+      var bucket = Int(records[index].hash) & mask
       while bigger[bucket] != 0 { bucket = (bucket + 1) & mask }
       bigger[bucket] = Int32(index) + 1
     }
@@ -136,35 +247,45 @@ public final class ExpressionGraph {
 
   /// A hash of the node's kind and contents: operand ids for composite nodes.
   private static func hash(_ node: Node) -> UInt32 {
-    var h: UInt64
-    func mix(_ value: UInt64) { h = (h ^ value) &* 0x9E37_79B9_7F4A_7C15 }
     switch node {
-    case .number(let value):
-      h = 1
-      mix(value.bitPattern)
-    case .symbol(let name):
-      h = 2
-      mix(UInt64(truncatingIfNeeded: name.hashValue))
-    case .sum(let terms):
-      h = 3
-      for term in terms { mix(UInt64(term.index)) }
-    case .product(let factors):
-      h = 4
-      for factor in factors { mix(UInt64(factor.index)) }
-    case .power(let base, let exponent):
-      h = 5
-      mix(UInt64(base.index))
-      mix(UInt64(exponent.index))
-    case .call(let function, let arguments):
-      h = 6
-      mix(UInt64(function.ordinal))
-      for argument in arguments { mix(UInt64(argument.index)) }
+    case .number(let value): numberHash(value)
+    case .symbol: 0
+    case .sum(let terms): hash(.sum, terms)
+    case .product(let factors): hash(.product, factors)
+    case .power(let base, let exponent): powerHash(base, exponent)
+    case .call(let function, let arguments): hash(function, arguments)
     }
-    return UInt32(truncatingIfNeeded: h ^ (h >> 29) ^ (h >> 47))
   }
 
+  private static func numberHash(_ value: Double) -> UInt32 {
+    finish(mix(1, value.bitPattern))
+  }
+
+  private static func powerHash(_ base: NodeID, _ exponent: NodeID) -> UInt32 {
+    finish(mix(mix(5, UInt64(base.index)), UInt64(exponent.index)))
+  }
+
+  /// The hash of a sum or product with these operands.
+  private static func hash<C: Collection>(_ kind: NodeKind, _ operands: C) -> UInt32 where C.Element == NodeID {
+    var h: UInt64 = kind == .sum ? 3 : 4
+    for operand in operands { h = mix(h, UInt64(operand.index)) }
+    return finish(h)
+  }
+
+  private static func hash(_ function: Function, _ arguments: Operands) -> UInt32 {
+    var h = mix(6, UInt64(function.ordinal))
+    for argument in arguments { h = mix(h, UInt64(argument.index)) }
+    return finish(h)
+  }
+
+  @inline(__always)
+  private static func mix(_ h: UInt64, _ value: UInt64) -> UInt64 { (h ^ value) &* 0x9E37_79B9_7F4A_7C15 }
+
+  @inline(__always)
+  private static func finish(_ h: UInt64) -> UInt32 { UInt32(truncatingIfNeeded: h ^ (h >> 29) ^ (h >> 47)) }
+
   /// The nesting depth of `id` written as a tree (0 for a leaf), recorded when it was stored.
-  public func treeDepth(_ id: NodeID) -> Int { Int(depths[Int(id.index)]) }
+  public func treeDepth(_ id: NodeID) -> Int { Int(records[Int(id.index)].depth) }
 
   /// The split spelling of a symbol node's name (`omega3` → `omega`, `3`), computed once.
   func spelling(of id: NodeID) -> SymbolSpelling? {
@@ -241,7 +362,7 @@ public final class ExpressionGraph {
   /// The value of `id` if it is a constant.
   @inline(__always)
   public func numberValue(_ id: NodeID) -> Double? {
-    let value = constants[Int(id.index)]
+    let value = records[Int(id.index)].constant
     return value.isNaN ? nil : value
   }
 
@@ -354,4 +475,26 @@ public final class ExpressionGraph {
 extension Function {
   /// A small integer per case (the enum's tag), for hashing.
   var ordinal: UInt8 { withUnsafeBytes(of: self) { $0.first ?? 0 } }
+}
+
+/// The plain facts of one node, stored beside it by ``ExpressionGraph``.
+struct NodeRecord {
+  /// The node's value if it is a number, NaN otherwise (numbers never are NaN).
+  var constant = Double.nan
+  /// The hash the intern table files the node under.
+  var hash: UInt32
+  /// The nesting depth as a tree: 0 for a leaf, 1 + the deepest operand otherwise.
+  var depth: Int32 = 0
+  /// The node's operands are `operandPool[operandStart..<operandEnd]`.
+  var operandStart: Int32
+  var operandEnd: Int32 = 0
+  var kind = NodeKind.number
+  /// The function a call applies.
+  var function: Function? = nil
+
+  init(hash: UInt32, operandStart: Int32) {
+    self.hash = hash
+    self.operandStart = operandStart
+    self.operandEnd = operandStart
+  }
 }

@@ -38,30 +38,33 @@ struct CanonicalOrder {
   /// A term seen as its numeric coefficient and its other factors, without copying them.
   private struct Term {
     var coefficient = 1.0
-    /// The factors after the coefficient, or none when the term is a single factor.
-    var factors = Operands()
-    var start = 0
+    /// The factors after the coefficient are the graph's operand slots from `start`, or the
+    /// term itself when it is a single factor.
+    var start = -1
     var count = 1
     var single: NodeID
+    let graph: ExpressionGraph
 
     init(_ id: NodeID, _ graph: ExpressionGraph) {
       single = id
-      switch graph[id] {
-      case .number(let value):
-        coefficient = value
+      self.graph = graph
+      switch graph.kind(id) {
+      case .number:
+        coefficient = graph.numberValue(id) ?? 0
         count = 0
-      case .product(let list):
-        factors = list
-        if let c = graph.numberValue(list[0]) {
+      case .product:
+        let slots = graph.operandSlots(id)
+        start = slots.lowerBound
+        if let c = graph.numberValue(graph.operand(atSlot: start)) {
           coefficient = c
-          start = 1
+          start += 1
         }
-        count = list.count - start
+        count = slots.upperBound - start
       default: break
       }
     }
 
-    subscript(i: Int) -> NodeID { factors.isEmpty ? single : factors[start + i] }
+    subscript(i: Int) -> NodeID { start < 0 ? single : graph.operand(atSlot: start + i) }
   }
 
   /// A term split into its numeric coefficient and its other factors.
@@ -76,7 +79,7 @@ struct CanonicalOrder {
   }
 
   private func splitPower(_ id: NodeID) -> (NodeID, NodeID?) {
-    if case .power(let base, let exponent) = graph[id] { return (base, exponent) }
+    if let (base, exponent) = graph.powerParts(id) { return (base, exponent) }
     return (id, nil)
   }
 
@@ -108,32 +111,30 @@ struct CanonicalOrder {
       }
       guard let spellingA = graph.spelling(of: a), let spellingB = graph.spelling(of: b) else { return 0 }
       return Self.compareSpellings(spellingA, spellingB)
-    case .sum: return compareLists(graph.operands(a), graph.operands(b), compareTerms)
-    case .product: return compareLists(graph.operands(a), graph.operands(b), compareFactors)
+    case .sum: return compareOperands(a, b, compareTerms)
+    case .product: return compareOperands(a, b, compareFactors)
     case .power: return compareFactors(a, b)
-    case .call: break
-    }
-    switch (graph[a], graph[b]) {
-    case (.call(let f, let x), .call(let g, let y)):
+    case .call:
+      guard let f = graph.function(of: a), let g = graph.function(of: b) else { return 0 }
       if f != g { return f.nameRank < g.nameRank ? -1 : 1 }
       // The shallower call first: decides at once between cos(u₁) and cos(u₂) of a deep chain,
       // where comparing the arguments would walk the whole chain.
       let depthA = graph.treeDepth(a)
       let depthB = graph.treeDepth(b)
       if depthA != depthB { return depthA < depthB ? -1 : 1 }
-      return compareLists(x, y, compareFactors)
-    default: return 0
+      return compareOperands(a, b, compareFactors)
     }
   }
 
-  private func compareLists(
-    _ a: Operands, _ b: Operands, _ compare: (NodeID, NodeID) -> Int
-  ) -> Int {
-    for (x, y) in zip(a, b) {
-      let c = compare(x, y)
+  /// Compares the operand lists of `a` and `b` element by element, then by length.
+  private func compareOperands(_ a: NodeID, _ b: NodeID, _ compare: (NodeID, NodeID) -> Int) -> Int {
+    let x = graph.operandSlots(a)
+    let y = graph.operandSlots(b)
+    for (i, j) in zip(x, y) {
+      let c = compare(graph.operand(atSlot: i), graph.operand(atSlot: j))
       if c != 0 { return c }
     }
-    return a.count == b.count ? 0 : (a.count < b.count ? -1 : 1)
+    return x.count == y.count ? 0 : (x.count < y.count ? -1 : 1)
   }
 
   /// Natural order of canonical names, split into base and subscript: base alphabetically, then
