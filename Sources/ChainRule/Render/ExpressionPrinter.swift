@@ -137,13 +137,13 @@ public struct ExpressionPrinter {
       // Plain names print as stored, without splitting them.
       memo.text.append(notation == .plain ? name : notation.name(name))
       result = Printed(span: memo.text.span(from: start), precedence: Precedence.atom)
-    case .sum(let terms):
-      result = Printed(span: formatSum(terms), precedence: Precedence.sum)
-    case .product(let factors):
-      result = formatProduct(factors)
+    case .sum:
+      result = Printed(span: formatSum(id), precedence: Precedence.sum)
+    case .product:
+      result = formatProduct(id)
     case .power(let base, let exponent):
       if let e = graph.numberValue(exponent), e < 0 {
-        result = formatProduct(Operands(id))
+        result = formatProduct(id)
       } else {
         result = Printed(span: formatPower(base, exponent), precedence: Precedence.power)
       }
@@ -162,10 +162,13 @@ public struct ExpressionPrinter {
 
   // MARK: Sums
 
-  private func formatSum(_ terms: Operands) -> TextSpan {
+  private func formatSum(_ id: NodeID) -> TextSpan {
+    let slots = graph.operandSlots(id)
     // Lead with a positive term where there is one: `b − a`, not `−a + b`.
-    var lead = 0
-    if isNegative(terms[0]), let firstPositive = terms.firstIndex(where: { !isNegative($0) }) {
+    var lead = slots.lowerBound
+    if isNegative(graph.operand(atSlot: lead)),
+      let firstPositive = slots.first(where: { !isNegative(graph.operand(atSlot: $0)) })
+    {
       lead = firstPositive
     }
     let base = memo.pieces.count
@@ -176,8 +179,8 @@ public struct ExpressionPrinter {
       piece.negative = negative
       memo.pieces.append(piece)
     }
-    push(terms[lead])
-    for i in terms.indices where i != lead { push(terms[i]) }
+    push(graph.operand(atSlot: lead))
+    for slot in slots where slot != lead { push(graph.operand(atSlot: slot)) }
     let start = memo.text.count
     for i in base..<memo.pieces.count {
       let piece = memo.pieces[i]
@@ -198,8 +201,8 @@ public struct ExpressionPrinter {
   /// Whether a term prints with a leading minus: a negative number or coefficient.
   private func isNegative(_ term: NodeID) -> Bool {
     if let value = graph.numberValue(term) { return value < 0 }
-    if case .product(let factors) = graph[term], let c = graph.numberValue(factors[0]) { return c < 0 }
-    return false
+    guard graph.kind(term) == .product, let c = graph.numberValue(graph.operand(term, 0)) else { return false }
+    return c < 0
   }
 
   // MARK: Products
@@ -207,22 +210,26 @@ public struct ExpressionPrinter {
   /// What a factor with a negative constant exponent puts under the bar: `u` for `u⁻¹`, `u²`
   /// for `u⁻²`; nil for other factors.
   private func denominator(_ factor: NodeID) -> NodeID? {
-    guard case .power(let base, let exponent) = graph[factor], let e = graph.numberValue(exponent), e < 0 else {
+    guard let (base, exponent) = graph.powerParts(factor), let e = graph.numberValue(exponent), e < 0 else {
       return nil
     }
     return e == -1 ? base : graph.intern(.power(base, graph.number(-e)))
   }
 
-  private func formatProduct(_ factors: Operands) -> Printed {
+  /// A product's text, or a reciprocal power's (`u⁻¹` → `1/u`) as a product of one factor.
+  private func formatProduct(_ id: NodeID) -> Printed {
+    let isProduct = graph.kind(id) == .product
+    let slots = isProduct ? graph.operandSlots(id) : 0..<1
+    func factor(_ slot: Int) -> NodeID { isProduct ? graph.operand(atSlot: slot) : id }
     var coefficient = 1.0
-    for factor in factors { if let value = graph.numberValue(factor) { coefficient *= value } }
+    for slot in slots { if let value = graph.numberValue(factor(slot)) { coefficient *= value } }
     // Constants whose product overflows (kept apart by the graph) print one by one, as stored.
     let foldsConstants = coefficient.isFinite
     if !foldsConstants { coefficient = 1 }
     func isNumerator(_ factor: NodeID) -> Bool {
       (!foldsConstants || graph.numberValue(factor) == nil) && !isReciprocal(factor)
     }
-    let hasNumerator = factors.contains(where: isNumerator)
+    let hasNumerator = slots.contains(where: { isNumerator(factor($0)) })
     let negative = coefficient < 0
     coefficient = Swift.abs(coefficient)
     // The coefficient, printed once, goes above or below the bar.
@@ -233,16 +240,16 @@ public struct ExpressionPrinter {
     let base = memo.pieces.count
     defer { memo.pieces.removeSubrange(base...) }
     if coefficientAbove { memo.pieces.append(literal(notation.number(coefficient))) }
-    for factor in factors where isNumerator(factor) {
-      memo.pieces.append(operand(factor, above: Precedence.negative))
+    for slot in slots where isNumerator(factor(slot)) {
+      memo.pieces.append(operand(factor(slot), above: Precedence.negative))
     }
     if memo.pieces.count == base { memo.pieces.append(literal("1")) }
     let numerator = base..<memo.pieces.count
     // `1/(2·y)`: outside LaTeX's \frac a product under the bar needs its brackets.
     let denominatorMinimum = notation == .latex ? Precedence.negative : Precedence.product
     if coefficientBelow { memo.pieces.append(literal(notation.number(reciprocal))) }
-    for factor in factors {
-      if let below = denominator(factor) { memo.pieces.append(operand(below, above: denominatorMinimum)) }
+    for slot in slots {
+      if let below = denominator(factor(slot)) { memo.pieces.append(operand(below, above: denominatorMinimum)) }
     }
     let denominator = numerator.upperBound..<memo.pieces.count
 
@@ -279,7 +286,7 @@ public struct ExpressionPrinter {
 
   /// Whether `factor` is a power with a negative constant exponent (it goes under the bar).
   private func isReciprocal(_ factor: NodeID) -> Bool {
-    guard case .power(_, let exponent) = graph[factor], let e = graph.numberValue(exponent) else { return false }
+    guard let (_, exponent) = graph.powerParts(factor), let e = graph.numberValue(exponent) else { return false }
     return e < 0
   }
 

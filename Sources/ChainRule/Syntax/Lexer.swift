@@ -232,6 +232,8 @@ struct Lexer {
 
   private mutating func lexName() -> Token {
     let start = position
+    if let name = lexNameWithoutUnderscore() { return Token(kind: .name(name), span: span(from: start)) }
+    position = start
     var base = ""
     if let (first, width) = scalar(at: position), !isASCIILetter(first), let greek = GreekLetters.name(of: first) {
       base = greek
@@ -281,6 +283,44 @@ struct Lexer {
     }
     let name = SymbolSpelling.canonicalName(base: base, subscript: digits)
     return Token(kind: .name(name), span: span(from: start))
+  }
+
+  /// The commonest names, read in one pass: an optional Greek letter, ASCII letters and digits,
+  /// and subscript digits (`beta0`, `β₀`, `x`), with no underscore anywhere. Their canonical
+  /// spelling is their characters in order, so the name is built from bytes at once. Nil, with
+  /// the position moved, for any other name, which ``lexName()`` reads again.
+  private mutating func lexNameWithoutUnderscore() -> String? {
+    let capacity = 32
+    return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: capacity) { buffer -> String? in
+      var count = 0
+      if let (first, width) = scalar(at: position), first.value >= 0x80 {
+        guard let greek = GreekLetters.name(of: first), greek.utf8.count <= capacity else { return nil }
+        for byte in greek.utf8 {
+          buffer[count] = byte
+          count += 1
+        }
+        position += width
+      }
+      while position < bytes.count {
+        let c = bytes[position]
+        guard isASCIILetter(c) || isDigit(c) else { break }
+        guard count < capacity else { return nil }
+        buffer[count] = c
+        count += 1
+        position += 1
+      }
+      // Subscript digits ₀…₉ are E2 82 80…89 in UTF-8.
+      while position + 2 < bytes.count && bytes[position] == 0xE2 && bytes[position + 1] == 0x82
+        && bytes[position + 2] >= 0x80 && bytes[position + 2] <= 0x89
+      {
+        guard count < capacity else { return nil }
+        buffer[count] = UInt8(ascii: "0") + (bytes[position + 2] - 0x80)
+        count += 1
+        position += 3
+      }
+      guard count > 0, byte() != UInt8(ascii: "_") else { return nil }
+      return String(decoding: UnsafeBufferPointer(rebasing: buffer[..<count]), as: UTF8.self)
+    }
   }
 
   private static func subscriptDigit(_ scalar: Unicode.Scalar) -> Character? {

@@ -1,6 +1,6 @@
 /// A parsed formula, before it becomes a shared ``ExpressionGraph``: it keeps every source span
 /// so later stages can point at the text.
-public indirect enum SyntaxTree: Hashable, Sendable {
+public enum SyntaxTree: Hashable, Sendable {
   /// The binary operators of the grammar.
   public enum Operator: Hashable, Sendable {
     case add, subtract, multiply, divide, power
@@ -8,8 +8,10 @@ public indirect enum SyntaxTree: Hashable, Sendable {
 
   case number(Double, SourceSpan)
   case name(String, SourceSpan)
-  case negate(SyntaxTree, SourceSpan)
-  case binary(Operator, SyntaxTree, SyntaxTree, SourceSpan)
+  // Only the cases that hold a tree are boxed: numbers and names, half of a formula's nodes,
+  // are stored inline and cost no allocation.
+  indirect case negate(SyntaxTree, SourceSpan)
+  indirect case binary(Operator, SyntaxTree, SyntaxTree, SourceSpan)
   case call(Function, [SyntaxTree], SourceSpan)
 
   /// The source text this node was parsed from.
