@@ -43,17 +43,19 @@ public struct Differentiator {
       let bar = NodeID(Int(index))
       // The commonest nodes without an array of local derivatives: a sum passes v̄ to each
       // term, a product of two gives each factor v̄ times the other.
-      switch graph[node] {
+      let slots = graph.operandSlots(node)
+      switch graph.kind(node) {
       case .number, .symbol:
         continue
-      case .sum(let terms):
-        for term in terms { accumulate(term, bar) }
-      case .product(let factors) where factors.count == 2:
-        accumulate(factors[0], graph.multiply(bar, factors[1]))
-        accumulate(factors[1], graph.multiply(bar, factors[0]))
+      case .sum:
+        for slot in slots { accumulate(graph.operand(atSlot: slot), bar) }
+      case .product where slots.count == 2:
+        let (a, b) = (graph.operand(atSlot: slots.lowerBound), graph.operand(atSlot: slots.lowerBound + 1))
+        accumulate(a, graph.multiply(bar, b))
+        accumulate(b, graph.multiply(bar, a))
       case .product, .power, .call:
-        for (child, local) in zip(graph[node].children, localDerivatives(of: node)) {
-          accumulate(child, graph.multiply(bar, local))
+        for (slot, local) in zip(slots, localDerivatives(of: node)) {
+          accumulate(graph.operand(atSlot: slot), graph.multiply(bar, local))
         }
       }
     }

@@ -69,7 +69,8 @@ public struct CanonicalForm {
       let base = simplify(graph.operand(atSlot: slots.lowerBound))
       result = canonicalPower(base, simplify(graph.operand(atSlot: slots.lowerBound + 1)))
     case .call:
-      guard case .call(let function, let arguments) = graph[id] else { return id }
+      guard let function = graph.function(of: id) else { return id }
+      let arguments = graph.operands(id)
       var canonicalArguments = Operands()
       switch arguments.count {
       case 1: canonicalArguments = Operands(simplify(arguments[0]))
@@ -236,7 +237,7 @@ public struct CanonicalForm {
   private mutating func scaled(_ rest: NodeID, by coefficient: Coefficient) -> NodeID {
     if coefficient == .one { return rest }
     let factors: [NodeID]
-    if case .product(let inner) = graph[rest] { factors = inner.array } else { factors = [rest] }
+    factors = graph.kind(rest) == .product ? graph.operands(rest).array : [rest]
     guard coefficient.q != 1 else { return graph.intern(.product(Operands([graph.number(coefficient.p)] + factors))) }
     // A fraction: the product's own rules put the denominator under the bar (`5·x/6`).
     return canonicalProduct(
@@ -415,15 +416,16 @@ public struct CanonicalForm {
       return graph.number(folded)
     }
     if let e, e == e.rounded() {
-      switch graph[base] {
-      case .power(let innerBase, let innerExponent):
+      switch graph.kind(base) {
+      case .power:
+        let slots = graph.operandSlots(base)
         note(.powerOfPower)
-        let product = canonicalProduct([innerExponent, exponent])
-        return canonicalPower(innerBase, product)
-      case .product(let factors):
+        let product = canonicalProduct([graph.operand(atSlot: slots.lowerBound + 1), exponent])
+        return canonicalPower(graph.operand(atSlot: slots.lowerBound), product)
+      case .product:
         note(.powerOfProduct)
         var powered: [NodeID] = []
-        for factor in factors { powered.append(canonicalPower(factor, exponent)) }
+        for slot in graph.operandSlots(base) { powered.append(canonicalPower(graph.operand(atSlot: slot), exponent)) }
         return canonicalProduct(powered)
       default: break
       }

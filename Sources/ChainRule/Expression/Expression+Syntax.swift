@@ -123,15 +123,11 @@ extension ExpressionGraph {
     stack.reserveCapacity(32)
     while let next = stack.popLast() {
       guard firstVisit(next) else { continue }
-      switch nodes[Int(next.index)] {
-      case .number: break
-      case .symbol(let name): names.append(name)
-      case .sum(let operands), .product(let operands), .call(_, let operands):
-        for i in operands.indices.reversed() { stack.append(operands[i]) }
-      case .power(let base, let exponent):
-        stack.append(exponent)
-        stack.append(base)
+      if let name = symbolName(next) {
+        names.append(name)
+        continue
       }
+      for slot in operandSlots(next).reversed() { stack.append(operand(atSlot: slot)) }
     }
     return names
   }
@@ -149,7 +145,9 @@ extension ExpressionGraph {
       var seen = Set(roots)
       var stack = Array(seen)
       while let next = stack.popLast() {
-        for child in self[next].children where seen.insert(child).inserted { stack.append(child) }
+        for slot in operandSlots(next) where seen.insert(operand(atSlot: slot)).inserted {
+          stack.append(operand(atSlot: slot))
+        }
         if seen.count > Int(top.index) / 8 { return scanReachable(from: roots, top: top) }
       }
       return seen.sorted()
@@ -168,14 +166,7 @@ extension ExpressionGraph {
     while i >= 0 {
       if marked[i] {
         order.append(NodeID(i))
-        switch nodes[i] {
-        case .number, .symbol: break
-        case .sum(let operands), .product(let operands), .call(_, let operands):
-          for child in operands { marked[Int(child.index)] = true }
-        case .power(let base, let exponent):
-          marked[Int(base.index)] = true
-          marked[Int(exponent.index)] = true
-        }
+        for slot in operandSlots(NodeID(i)) { marked[Int(operand(atSlot: slot).index)] = true }
       }
       i -= 1
     }
@@ -193,19 +184,15 @@ extension ExpressionGraph {
     guard let top = ids.max() else { return [] }
     var counts = [Int](repeating: 0, count: Int(top.index) + 1)
     for index in counts.indices {
+      let id = NodeID(index)
+      let slots = operandSlots(id)
       var total: Int
-      switch nodes[index] {
+      switch kind(id) {
       case .number, .symbol: continue
-      case .sum(let operands), .product(let operands):
-        total = operands.count - 1
-        for operand in operands { total = Self.saturatingSum(total, counts[Int(operand.index)]) }
-      case .power(let base, let exponent):
-        total = Self.saturatingSum(1, counts[Int(base.index)])
-        total = Self.saturatingSum(total, counts[Int(exponent.index)])
-      case .call(_, let arguments):
-        total = 1
-        for argument in arguments { total = Self.saturatingSum(total, counts[Int(argument.index)]) }
+      case .sum, .product: total = slots.count - 1
+      case .power, .call: total = 1
       }
+      for slot in slots { total = Self.saturatingSum(total, counts[Int(operand(atSlot: slot).index)]) }
       counts[index] = total
     }
     return ids.map { counts[Int($0.index)] }
@@ -224,7 +211,7 @@ extension ExpressionGraph {
     var count = 0
     for index in marked.indices.reversed() where marked[index] {
       count += 1
-      for child in nodes[index].children { marked[Int(child.index)] = true }
+      for slot in operandSlots(NodeID(index)) { marked[Int(operand(atSlot: slot).index)] = true }
     }
     return count
   }

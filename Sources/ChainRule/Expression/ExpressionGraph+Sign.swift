@@ -4,14 +4,16 @@ extension ExpressionGraph {
   ///
   /// Printers write a sum's negative terms with `−` rather than `+ (−1)·…`.
   public func splitSign(_ term: NodeID) -> (negative: Bool, magnitude: NodeID) {
-    switch self[term] {
-    case .number(let value) where value < 0:
+    switch kind(term) {
+    case .number:
+      guard let value = numberValue(term), value < 0 else { return (false, term) }
       return (true, number(-value))
-    case .product(let factors):
-      guard let c = numberValue(factors[0]), c < 0 else { return (false, term) }
-      let rest = Array(factors.dropFirst())
-      if c == -1 { return (true, rest.count == 1 ? rest[0] : intern(.product(Operands(rest)))) }
-      return (true, intern(.product(Operands([number(-c)] + rest))))
+    case .product:
+      let slots = operandSlots(term)
+      guard let c = numberValue(operand(atSlot: slots.lowerBound)), c < 0 else { return (false, term) }
+      let rest = slots.dropFirst().lazy.map { self.operand(atSlot: $0) }
+      if c == -1 { return (true, rest.count == 1 ? operand(atSlot: slots.lowerBound + 1) : intern(.product, rest)) }
+      return (true, intern(.product, [number(-c)] + rest))
     default:
       return (false, term)
     }

@@ -18,11 +18,9 @@ import Foundation
 /// let e = graph.multiply(graph.number(2), graph.call(.sin, [x]))   // 2·sin(x)
 /// ```
 public final class ExpressionGraph {
-  /// Every node, children before parents.
-  @exclusivity(unchecked)
-  public private(set) var nodes: [Node] = []
   /// Each node's plain facts (kind, constant, depth, hash, where its operands are), one record
-  /// per node: appending a node appends one record, and reading a fact copies no ``Node``.
+  /// per node, children before parents. The graph stores no ``Node`` values: `graph[id]` builds
+  /// one from its record, so storing, comparing and reading nodes touches no reference count.
   @exclusivity(unchecked)
   private var records: [NodeRecord] = []
   /// Every node's operands (a power's base and exponent), one node's after another: plain ids,
@@ -49,17 +47,31 @@ public final class ExpressionGraph {
   /// Creates an empty graph, with room for a small formula and its derivatives.
   public init() {
     let capacity = 256
-    nodes.reserveCapacity(capacity)
     records.reserveCapacity(capacity)
     operandPool.reserveCapacity(capacity * 2)
     table = [Int32](repeating: 0, count: capacity * 2)
   }
 
   /// The node stored at `id`.
-  public subscript(id: NodeID) -> Node { nodes[Int(id.index)] }
+  public subscript(id: NodeID) -> Node {
+    let record = records[Int(id.index)]
+    switch record.kind {
+    case .number: return .number(record.constant)
+    case .symbol: return .symbol(symbolList[Int(record.symbol)].name)
+    case .sum: return .sum(operands(id))
+    case .product: return .product(operands(id))
+    case .power:
+      let start = Int(record.operandStart)
+      return .power(operandPool[start], operandPool[start + 1])
+    case .call: return .call(record.function, operands(id))
+    }
+  }
+
+  /// Every node, children before parents.
+  public var nodes: [Node] { (0..<count).map { self[NodeID($0)] } }
 
   /// The number of distinct nodes stored.
-  public var count: Int { nodes.count }
+  public var count: Int { records.count }
 
   /// Stores `node` unless an equal one exists, and returns its id.
   public func intern(_ node: Node) -> NodeID {
@@ -103,10 +115,25 @@ public final class ExpressionGraph {
       let entry = table[bucket]
       if entry == 0 { break }
       let index = Int(entry) - 1
-      if records[index].hash == hash && records[index].kind == kind && nodes[index] == node { return NodeID(index) }
+      if records[index].hash == hash && records[index].kind == kind && hasOperands(of: node, at: index) {
+        return NodeID(index)
+      }
       bucket = (bucket + 1) & mask
     }
     return store(node, hash: hash, bucket: bucket)
+  }
+
+  /// Whether the power or call stored at `index` has `node`'s function and operands.
+  private func hasOperands(of node: Node, at index: Int) -> Bool {
+    let slots = operandSlots(NodeID(index))
+    switch node {
+    case .power(let base, let exponent):
+      return operandPool[slots.lowerBound] == base && operandPool[slots.lowerBound + 1] == exponent
+    case .call(let function, let arguments):
+      return records[index].function == function
+        && slots.elementsEqual(arguments, by: { operandPool[$0] == $1 })
+    default: return false
+    }
   }
 
   /// The sum or product of `operands` (two or more), stored unless an equal one exists.
@@ -150,19 +177,21 @@ public final class ExpressionGraph {
   private func store(_ node: Node, hash: UInt32, bucket: Int) -> NodeID {
     let id = append(node, hash: hash)
     table[bucket] = Int32(id.index) + 1
-    if nodes.count * 2 > table.count { grow() }
+    if records.count * 2 > table.count { grow() }
     return id
   }
 
   private func append(_ node: Node, hash: UInt32) -> NodeID {
-    let id = NodeID(nodes.count)
-    nodes.append(node)
+    let id = NodeID(records.count)
     var record = NodeRecord(hash: hash, operandStart: Int32(operandPool.count))
     switch node {
     case .number(let value):
       record.constant = value
       record.kind = .number
-    case .symbol: record.kind = .symbol
+    case .symbol:
+      // `symbol(_:)` lists the name next.
+      record.symbol = Int32(symbolList.count)
+      record.kind = .symbol
     case .sum(let operands), .product(let operands), .call(_, let operands):
       if case .call(let function, _) = node { record.function = function }
       var depth: Int32 = 0
@@ -212,7 +241,16 @@ public final class ExpressionGraph {
 
   /// The function a call node applies, nil for other nodes.
   @inline(__always)
-  func function(of id: NodeID) -> Function? { records[Int(id.index)].function }
+  func function(of id: NodeID) -> Function? {
+    let record = records[Int(id.index)]
+    return record.kind == .call ? record.function : nil
+  }
+
+  /// The name of a symbol node, nil for other nodes.
+  func symbolName(_ id: NodeID) -> String? {
+    let record = records[Int(id.index)]
+    return record.kind == .symbol ? symbolList[Int(record.symbol)].name : nil
+  }
 
   /// A power's base and exponent, nil for other nodes; copies no node.
   @inline(__always)
@@ -226,8 +264,8 @@ public final class ExpressionGraph {
   /// The operands of a sum, product or call at `id` (none for other nodes), without copying the
   /// rest of the node.
   func operands(_ id: NodeID) -> Operands {
-    switch nodes[Int(id.index)] {
-    case .sum(let operands), .product(let operands), .call(_, let operands): operands
+    switch kind(id) {
+    case .sum, .product, .call: Operands(operandPool[operandSlots(id)])
     default: Operands()
     }
   }
@@ -236,8 +274,8 @@ public final class ExpressionGraph {
   private func grow() {
     var bigger = [Int32](repeating: 0, count: table.count * 2)
     let mask = bigger.count - 1
-    for index in nodes.indices {
-      if case .symbol = nodes[index] { continue }
+    for index in records.indices {
+      if records[index].kind == .symbol { continue }
       var bucket = Int(records[index].hash) & mask
       while bigger[bucket] != 0 { bucket = (bucket + 1) & mask }
       bigger[bucket] = Int32(index) + 1
@@ -291,10 +329,10 @@ public final class ExpressionGraph {
   func spelling(of id: NodeID) -> SymbolSpelling? {
     let index = Int(id.index)
     if index < spellings.count, let known = spellings[index] { return known }
-    guard case .symbol(let name) = nodes[index] else { return nil }
+    guard let name = symbolName(id) else { return nil }
     let spelling = Self.split(name)
     if index >= spellings.count {
-      spellings.append(contentsOf: repeatElement(nil, count: nodes.count - spellings.count))
+      spellings.append(contentsOf: repeatElement(nil, count: records.count - spellings.count))
     }
     spellings[index] = spelling
     return spelling
@@ -304,10 +342,10 @@ public final class ExpressionGraph {
   func orderKey(of id: NodeID) -> SymbolOrderKey? {
     let index = Int(id.index)
     if index < orderKeys.count, let known = orderKeys[index] { return known }
-    guard case .symbol(let name) = nodes[index] else { return nil }
+    guard let name = symbolName(id) else { return nil }
     let key = SymbolOrderKey(canonical: name)
     if index >= orderKeys.count {
-      orderKeys.append(contentsOf: repeatElement(nil, count: nodes.count - orderKeys.count))
+      orderKeys.append(contentsOf: repeatElement(nil, count: records.count - orderKeys.count))
     }
     orderKeys[index] = key
     return key
@@ -399,10 +437,8 @@ public final class ExpressionGraph {
     if let x, let y, (x * y).isFinite { return number(x * y) }
     // A constant goes first; two constants whose product overflows stay apart, in order.
     if y != nil && x == nil { return multiply(b, a) }
-    if let x, case .product(let factors) = self[b], factors.count == 2,
-      let z = numberValue(factors[0]), (x * z).isFinite
-    {
-      return multiply(number(x * z), factors[1])
+    if let x, kind(b) == .product, operandCount(b) == 2, let z = numberValue(operand(b, 0)), (x * z).isFinite {
+      return multiply(number(x * z), operand(b, 1))
     }
     return intern(.product(Operands(a, b)))
   }
@@ -489,8 +525,10 @@ struct NodeRecord {
   var operandStart: Int32
   var operandEnd: Int32 = 0
   var kind = NodeKind.number
-  /// The function a call applies.
-  var function: Function? = nil
+  /// The function a call applies (meaningless for other kinds).
+  var function = Function.sin
+  /// A symbol's position in the graph's list of names (−1 for other kinds).
+  var symbol: Int32 = -1
 
   init(hash: UInt32, operandStart: Int32) {
     self.hash = hash

@@ -127,12 +127,14 @@ public struct ExpressionPrinter {
   private func format(_ id: NodeID) -> Printed {
     if let done = memo[id] { return done }
     let result: Printed
-    switch graph[id] {
-    case .number(let value):
+    switch graph.kind(id) {
+    case .number:
+      let value = graph.numberValue(id) ?? 0
       let start = memo.text.count
       memo.text.append(notation.number(value))
       result = Printed(span: memo.text.span(from: start), precedence: value < 0 ? Precedence.negative : Precedence.atom)
-    case .symbol(let name):
+    case .symbol:
+      let name = graph.symbolName(id) ?? ""
       let start = memo.text.count
       // Plain names print as stored, without splitting them.
       memo.text.append(notation == .plain ? name : notation.name(name))
@@ -141,14 +143,15 @@ public struct ExpressionPrinter {
       result = Printed(span: formatSum(id), precedence: Precedence.sum)
     case .product:
       result = formatProduct(id)
-    case .power(let base, let exponent):
+    case .power:
+      let (base, exponent) = graph.powerParts(id) ?? (id, id)
       if let e = graph.numberValue(exponent), e < 0 {
         result = formatProduct(id)
       } else {
         result = Printed(span: formatPower(base, exponent), precedence: Precedence.power)
       }
-    case .call(let function, let arguments):
-      result = Printed(span: formatCall(function, arguments), precedence: Precedence.atom)
+    case .call:
+      result = Printed(span: formatCall(id), precedence: Precedence.atom)
     }
     memo.store(id, result)
     return result
@@ -365,10 +368,13 @@ public struct ExpressionPrinter {
     return false
   }
 
-  private func formatCall(_ function: Function, _ arguments: Operands) -> TextSpan {
+  private func formatCall(_ id: NodeID) -> TextSpan {
+    let function = graph.function(of: id) ?? .sin
     let base = memo.pieces.count
     defer { memo.pieces.removeSubrange(base...) }
-    for argument in arguments { memo.pieces.append(Piece(span: format(argument).span, wrapped: false)) }
+    for slot in graph.operandSlots(id) {
+      memo.pieces.append(Piece(span: format(graph.operand(atSlot: slot)).span, wrapped: false))
+    }
     let start = memo.text.count
     func putArguments() {
       for i in base..<memo.pieces.count {
