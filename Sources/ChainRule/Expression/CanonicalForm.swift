@@ -200,7 +200,7 @@ public struct CanonicalForm {
       }
     }
     let order = self.order
-    result.sort { order.compareTerms($0, $1) < 0 }
+    sortStably(&result) { order.compareTerms($0, $1) < 0 }
     // A positive constant leads (`1 − σ(u)`), a negative one trails (`y − 1`).
     var leading = 0
     for part in constant.parts {
@@ -236,9 +236,10 @@ public struct CanonicalForm {
   /// `coefficient · rest` as a canonical product (rest has no numeric factor).
   private mutating func scaled(_ rest: NodeID, by coefficient: Coefficient) -> NodeID {
     if coefficient == .one { return rest }
-    let factors: [NodeID]
-    factors = graph.kind(rest) == .product ? graph.operands(rest).array : [rest]
-    guard coefficient.q != 1 else { return graph.intern(.product(Operands([graph.number(coefficient.p)] + factors))) }
+    let isProduct = graph.kind(rest) == .product
+    if coefficient.q == 1 && !isProduct { return graph.intern(.product(Operands(graph.number(coefficient.p), rest))) }
+    let factors = isProduct ? graph.operands(rest).array : [rest]
+    guard coefficient.q != 1 else { return graph.intern(.product, [graph.number(coefficient.p)] + factors) }
     // A fraction: the product's own rules put the denominator under the bar (`5·x/6`).
     return canonicalProduct(
       [graph.number(coefficient.p)] + factors + [graph.intern(.power(graph.number(coefficient.q), graph.number(-1)))])
@@ -305,7 +306,8 @@ public struct CanonicalForm {
     if coefficient == 1 && result.isEmpty { return graph.number(1) }
     // The bases collected are distinct; only a changed base or a new factor can repeat one.
     if basesChanged || addedReciprocal { result = mergeRepeatedBases(result) }
-    sortFactors(&result)
+    let order = self.order
+    sortStably(&result) { order.compareFactors($0, $1) < 0 }
     if coefficient != 1 { result.insert(graph.number(coefficient), at: 0) }
     switch result.count {
     case 0: return graph.number(coefficient)
@@ -357,22 +359,21 @@ public struct CanonicalForm {
     return (numerator, rest + [graph.intern(.power(graph.number(denominator), graph.number(-1)))], true)
   }
 
-  /// Sorts factors by ``CanonicalOrder/compareFactors(_:_:)``, stably: by insertion while
-  /// few (a product seldom has more than a dozen factors), by the standard sort otherwise.
-  private func sortFactors(_ factors: inout [NodeID]) {
-    let order = self.order
-    guard factors.count <= 16 else {
-      factors.sort { order.compareFactors($0, $1) < 0 }
+  /// Sorts `list` stably: by insertion while short (a sum or product seldom has more than a
+  /// dozen operands), by the standard sort otherwise.
+  private func sortStably(_ list: inout [NodeID], by areInIncreasingOrder: (NodeID, NodeID) -> Bool) {
+    guard list.count <= 16 else {
+      list.sort(by: areInIncreasingOrder)
       return
     }
-    for i in factors.indices.dropFirst() {
-      let factor = factors[i]
+    for i in list.indices.dropFirst() {
+      let item = list[i]
       var j = i
-      while j > 0 && order.compareFactors(factor, factors[j - 1]) < 0 {
-        factors[j] = factors[j - 1]
+      while j > 0 && areInIncreasingOrder(item, list[j - 1]) {
+        list[j] = list[j - 1]
         j -= 1
       }
-      factors[j] = factor
+      list[j] = item
     }
   }
 

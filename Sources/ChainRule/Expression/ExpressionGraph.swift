@@ -33,17 +33,13 @@ public final class ExpressionGraph {
   /// Symbol nodes in order of creation, searched linearly while few (comparing short names is
   /// cheaper than hashing them); by name in `symbolIDs` once there are more.
   @exclusivity(unchecked)
-  private var symbolList: [(name: String, id: NodeID)] = []
+  private var symbolList: [(name: String, id: NodeID, orderKey: SymbolOrderKey?)] = []
   @exclusivity(unchecked)
   private var symbolIDs: [String: NodeID] = [:]
   private static let linearSymbolLimit = 32
   /// Symbol names split into base and subscript, by node index, filled in when first asked.
   @exclusivity(unchecked)
   private var spellings: [SymbolSpelling?] = []
-  /// Symbol sort keys by node index, filled in when first asked.
-  @exclusivity(unchecked)
-  private var orderKeys: [SymbolOrderKey?] = []
-
   /// Creates an empty graph, with room for a small formula and its derivatives.
   public init() {
     let capacity = 256
@@ -340,14 +336,12 @@ public final class ExpressionGraph {
 
   /// The packed sort key of a symbol node's name, computed once.
   func orderKey(of id: NodeID) -> SymbolOrderKey? {
-    let index = Int(id.index)
-    if index < orderKeys.count, let known = orderKeys[index] { return known }
-    guard let name = symbolName(id) else { return nil }
-    let key = SymbolOrderKey(canonical: name)
-    if index >= orderKeys.count {
-      orderKeys.append(contentsOf: repeatElement(nil, count: records.count - orderKeys.count))
-    }
-    orderKeys[index] = key
+    let record = records[Int(id.index)]
+    guard record.kind == .symbol else { return nil }
+    let ordinal = Int(record.symbol)
+    if let known = symbolList[ordinal].orderKey { return known }
+    let key = SymbolOrderKey(canonical: symbolList[ordinal].name)
+    symbolList[ordinal].orderKey = key
     return key
   }
 
@@ -386,7 +380,7 @@ public final class ExpressionGraph {
       return existing
     }
     let id = append(.symbol(name), hash: 0)
-    symbolList.append((name, id))
+    symbolList.append((name, id, nil))
     if symbolList.count > Self.linearSymbolLimit {
       if symbolIDs.isEmpty {
         symbolIDs.reserveCapacity(symbolList.count * 2)

@@ -28,7 +28,7 @@ struct CanonicalOrder {
     let termB = Term(b, graph)
     let count = Swift.min(termA.count, termB.count)
     for i in 0..<count {
-      let c = compareFactors(termA[i], termB[i])
+      let c = compareFactors(termA.factor(i, graph), termB.factor(i, graph))
       if c != 0 { return c }
     }
     if termA.count != termB.count { return termA.count < termB.count ? -1 : 1 }
@@ -43,11 +43,9 @@ struct CanonicalOrder {
     var start = -1
     var count = 1
     var single: NodeID
-    let graph: ExpressionGraph
 
     init(_ id: NodeID, _ graph: ExpressionGraph) {
       single = id
-      self.graph = graph
       switch graph.kind(id) {
       case .number:
         coefficient = graph.numberValue(id) ?? 0
@@ -64,7 +62,10 @@ struct CanonicalOrder {
       }
     }
 
-    subscript(i: Int) -> NodeID { start < 0 ? single : graph.operand(atSlot: start + i) }
+    /// The `i`th factor after the coefficient.
+    func factor(_ i: Int, _ graph: ExpressionGraph) -> NodeID {
+      start < 0 ? single : graph.operand(atSlot: start + i)
+    }
   }
 
   /// A term split into its numeric coefficient and its other factors.

@@ -18,6 +18,12 @@ public enum InputSyntax: String, CaseIterable, Sendable {
   /// Backslashes inside `#` comments do not count, so a plain file may mention `\frac` in a note.
   public func resolved(for source: String) -> InputSyntax {
     guard self == .auto else { return self }
+    // Without a backslash or a dollar sign it is plain text: one quick pass over the bytes.
+    var quick = source
+    let mayBeLaTeX = quick.withUTF8 { bytes in
+      bytes.contains { $0 == UInt8(ascii: "\\") || $0 == UInt8(ascii: "$") }
+    }
+    guard mayBeLaTeX else { return .plain }
     // `$…$`: look at the first and last non-space characters only.
     let first = source.unicodeScalars.first { !$0.properties.isWhitespace }
     let last = source.unicodeScalars.reversed().first { !$0.properties.isWhitespace }
