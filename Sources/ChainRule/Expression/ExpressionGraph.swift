@@ -45,6 +45,7 @@ public final class ExpressionGraph {
     let capacity = 256
     records.reserveCapacity(capacity)
     operandPool.reserveCapacity(capacity * 2)
+    symbolList.reserveCapacity(16)
     table = [Int32](repeating: 0, count: capacity * 2)
   }
 

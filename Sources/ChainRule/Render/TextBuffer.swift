@@ -8,7 +8,7 @@ final class TextBuffer {
   private(set) var count = 0
   private var capacity: Int
 
-  init(capacity: Int = 1_024) {
+  init(capacity: Int = 4_096) {
     self.capacity = Swift.max(16, capacity)
     base = .allocate(capacity: self.capacity)
   }
