@@ -95,44 +95,50 @@ public struct Tape: Sendable {
     for (position, id) in order.enumerated() {
       let emitted = instructions.count
       if fused.contains(id) { continue }
-      switch graph[id] {
-      case .number(let value):
-        values[position] = value
-      case .symbol(let name):
-        variables.append(name)
+      // Read through the graph's records: building a `Node` per id would cost more than the rest.
+      let slots = graph.operandSlots(id)
+      func operand(_ k: Int) -> NodeID { graph.operand(atSlot: slots.lowerBound + k) }
+      switch graph.kind(id) {
+      case .number:
+        values[position] = graph.numberValue(id) ?? 0
+      case .symbol:
+        variables.append(graph.symbolName(id) ?? "")
         inputSlots.append(Int32(position))
-      case .sum(let terms):
-        if terms.count == 2, let k = terms.firstIndex(where: fused.contains),
-          case .product(let factors) = graph[terms[k]]
-        {
+      case .sum:
+        if slots.count == 2, let k = fused.contains(operand(0)) ? 0 : fused.contains(operand(1)) ? 1 : nil {
+          let product = operand(k)
           instructions.append(
-            Instruction(opcode: .affine, a: at(terms[1 - k]), b: at(factors[0]), c: at(factors[1])))
-        } else if terms.count == 2 {
-          instructions.append(Instruction(opcode: .add, a: at(terms[0]), b: at(terms[1])))
+            Instruction(
+              opcode: .affine, a: at(operand(1 - k)), b: at(graph.operand(product, 0)), c: at(graph.operand(product, 1))
+            ))
+        } else if slots.count == 2 {
+          instructions.append(Instruction(opcode: .add, a: at(operand(0)), b: at(operand(1))))
         } else {
           instructions.append(
-            Instruction(opcode: .sum, a: Int32(operands.count), b: Int32(terms.count)))
-          operands.append(contentsOf: terms.map(at))
+            Instruction(opcode: .sum, a: Int32(operands.count), b: Int32(slots.count)))
+          for slot in slots { operands.append(at(graph.operand(atSlot: slot))) }
         }
-      case .product(let factors):
-        if factors.count == 2 {
-          instructions.append(Instruction(opcode: .multiply, a: at(factors[0]), b: at(factors[1])))
+      case .product:
+        if slots.count == 2 {
+          instructions.append(Instruction(opcode: .multiply, a: at(operand(0)), b: at(operand(1))))
         } else {
           instructions.append(
-            Instruction(opcode: .product, a: Int32(operands.count), b: Int32(factors.count)))
-          operands.append(contentsOf: factors.map(at))
+            Instruction(opcode: .product, a: Int32(operands.count), b: Int32(slots.count)))
+          for slot in slots { operands.append(at(graph.operand(atSlot: slot))) }
         }
-      case .power(let base, let exponent):
+      case .power:
+        let (base, exponent) = (operand(0), operand(1))
         if let e = graph.numberValue(exponent) {
           let opcode: Opcode = e == 2 ? .square : (e == -1 ? .reciprocal : .powerConstant)
           instructions.append(Instruction(opcode: opcode, a: at(base), constant: e))
         } else {
           instructions.append(Instruction(opcode: .power, a: at(base), b: at(exponent)))
         }
-      case .call(let function, let arguments):
-        if arguments.count == 2 {
+      case .call:
+        let function = graph.function(of: id) ?? .sin
+        if slots.count == 2 {
           instructions.append(
-            Instruction(opcode: .binary, function: function, a: at(arguments[0]), b: at(arguments[1])))
+            Instruction(opcode: .binary, function: function, a: at(operand(0)), b: at(operand(1))))
         } else {
           let opcode: Opcode =
             switch function {
@@ -143,7 +149,7 @@ public struct Tape: Sendable {
             case .sigmoid: .sigmoid
             default: .unary
             }
-          instructions.append(Instruction(opcode: opcode, function: function, a: at(arguments[0])))
+          instructions.append(Instruction(opcode: opcode, function: function, a: at(operand(0))))
         }
       }
       if instructions.count > emitted { instructions[emitted].out = Int32(position) }
@@ -161,13 +167,13 @@ public struct Tape: Sendable {
   private static func fusedProducts(_ order: [NodeID], in graph: ExpressionGraph) -> Set<NodeID> {
     var uses: [NodeID: Int] = [:]
     for id in order {
-      for child in graph[id].children { uses[child, default: 0] += 1 }
+      for slot in graph.operandSlots(id) { uses[graph.operand(atSlot: slot), default: 0] += 1 }
     }
     var fused: Set<NodeID> = []
-    for id in order {
-      guard case .sum(let terms) = graph[id], terms.count == 2 else { continue }
-      for term in terms where uses[term] == 1 {
-        if case .product(let factors) = graph[term], factors.count == 2 {
+    for id in order where graph.kind(id) == .sum && graph.operandCount(id) == 2 {
+      for slot in graph.operandSlots(id) {
+        let term = graph.operand(atSlot: slot)
+        if uses[term] == 1 && graph.kind(term) == .product && graph.operandCount(term) == 2 {
           fused.insert(term)
           break
         }

@@ -55,35 +55,39 @@ public struct Evaluator {
       return store.values[position]
     }
     for id in store.ids {
-      let value: Double
-      switch graph[id] {
-      case .number(let c): value = c
-      case .symbol(let name):
-        guard let v = point[name] else { throw .unboundSymbol(name) }
-        value = v
-      case .sum(let terms):
-        var total = 0.0
-        for term in terms { total += operand(term) }
-        value = total
-      case .product(let factors):
-        var total = 1.0
-        for factor in factors { total *= operand(factor) }
-        value = total
-      case .power(let base, let exponent):
-        value = try Self.power(operand(base), operand(exponent), node: id)
-      case .call(let function, let arguments):
-        if function == .log, let stable = stableLogOfSigmoid(arguments[0], operand) {
-          value = stable
-          break
-        }
-        let inputs = arguments.map(operand)
-        do {
-          value = try function.evaluate(inputs)
-        } catch {
-          throw .domain(error, node: id)
-        }
-        if function.hasKink && Self.switchValue(function, inputs) == 0 {
-          kinks.append(Kink(node: id, function: function))
+      var value = 0.0
+      // Sums and products, the commonest nodes, are read through the graph's operand slots
+      // rather than copied out as a `Node`.
+      switch graph.kind(id) {
+      case .sum:
+        value = 0
+        for slot in graph.operandSlots(id) { value += operand(graph.operand(atSlot: slot)) }
+      case .product:
+        value = 1
+        for slot in graph.operandSlots(id) { value *= operand(graph.operand(atSlot: slot)) }
+      case .number, .symbol, .power, .call:
+        switch graph[id] {
+        case .number(let c): value = c
+        case .symbol(let name):
+          guard let v = point[name] else { throw .unboundSymbol(name) }
+          value = v
+        case .sum, .product: break
+        case .power(let base, let exponent):
+          value = try Self.power(operand(base), operand(exponent), node: id)
+        case .call(let function, let arguments):
+          if function == .log, let stable = stableLogOfSigmoid(arguments[0], operand) {
+            value = stable
+            break
+          }
+          let inputs = arguments.map(operand)
+          do {
+            value = try function.evaluate(inputs)
+          } catch {
+            throw .domain(error, node: id)
+          }
+          if function.hasKink && Self.switchValue(function, inputs) == 0 {
+            kinks.append(Kink(node: id, function: function))
+          }
         }
       }
       guard value.isFinite else { throw .domain(.overflow, node: id) }
