@@ -142,8 +142,9 @@ public final class ExpressionGraph {
     switch find(kind, operands, hash: hash) {
     case .found(let id): return id
     case .missing(let bucket):
-      let list = Operands(operands)
-      return store(kind == .sum ? .sum(list) : .product(list), hash: hash, bucket: bucket)
+      let id = appendList(kind, operands, hash: hash)
+      file(id, bucket: bucket)
+      return id
     }
   }
 
@@ -173,8 +174,30 @@ public final class ExpressionGraph {
   /// Appends `node`, known to be new, and files it in the table at the empty `bucket`.
   private func store(_ node: Node, hash: UInt32, bucket: Int) -> NodeID {
     let id = append(node, hash: hash)
+    file(id, bucket: bucket)
+    return id
+  }
+
+  /// Files the new node `id` in the table at the empty `bucket`, growing the table if needed.
+  private func file(_ id: NodeID, bucket: Int) {
     table[bucket] = Int32(id.index) + 1
     if records.count * 2 > table.count { grow() }
+  }
+
+  /// Appends a new sum or product of `operands`, building no ``Node``.
+  private func appendList<C: Collection>(_ kind: NodeKind, _ operands: C, hash: UInt32) -> NodeID
+  where C.Element == NodeID {
+    let id = NodeID(records.count)
+    var record = NodeRecord(hash: hash, operandStart: Int32(operandPool.count))
+    var depth: Int32 = 0
+    for operand in operands {
+      depth = Swift.max(depth, records[Int(operand.index)].depth + 1)
+      operandPool.append(operand)
+    }
+    record.depth = depth
+    record.kind = kind
+    record.operandEnd = Int32(operandPool.count)
+    records.append(record)
     return id
   }
 

@@ -86,7 +86,7 @@ extension LaTeXLexer {
     case "left": try lexDelimiter(opening: true, command: "\\left", from: start)
     case "right": try lexDelimiter(opening: false, command: "\\right", from: start)
     case "lvert":
-      emit(.name("abs"), commandSpan)
+      emitName("abs", commandSpan)
       emit(.openParen, commandSpan)
     case "rvert": try emitClosing(.closeParen, commandSpan)
     case "lbrack": emit(.openBracket, commandSpan)
@@ -132,7 +132,7 @@ extension LaTeXLexer {
   /// A function command: its name token; the parser reads the bracket or the one-factor argument.
   /// `\sin^2 x` is refused: its power belongs after the argument.
   mutating func lexFunction(_ name: String, from start: Int) throws(Diagnostic) {
-    emit(.name(name), span(from: start))
+    emitName(name, span(from: start))
     let save = position
     skipSpaces()
     guard peek() == "^" else {
@@ -185,7 +185,7 @@ extension LaTeXLexer {
       if peek() == "]" { position += 1 }
       throw Diagnostic(.unsupportedCommand(text(from: start).filter { $0 != " " }), at: span(from: start))
     }
-    emit(.name("sqrt"), commandSpan)
+    emitName("sqrt", commandSpan)
     if peek() == "{" { return }  // the group is read next, as the argument
     try lexOneCharacterArgument(after: "\\sqrt", isScript: false)
   }
@@ -223,7 +223,7 @@ extension LaTeXLexer {
     case (true, "["), (true, "\\lbrack"): emit(.openBracket, delimiterSpan)
     case (true, "\\{"), (true, "\\lbrace"): emit(.openBrace, delimiterSpan)
     case (true, "|"), (true, "\\vert"), (true, "\\lvert"):
-      emit(.name("abs"), delimiterSpan)
+      emitName("abs", delimiterSpan)
       emit(.openParen, delimiterSpan)
     case (false, ")"), (false, "|"), (false, "\\vert"), (false, "\\rvert"):
       try emitClosing(.closeParen, delimiterSpan)
@@ -242,7 +242,7 @@ extension LaTeXLexer {
   /// `\mathbf{1}[u > 0]`, the printed form of step(u): the name `step`, then the bracket.
   mutating func lexIndicator(from start: Int) throws(Diagnostic) {
     let indicatorSpan = span(from: start)
-    emit(.name("step"), indicatorSpan)
+    emitName("step", indicatorSpan)
     skipSpaces()
     let opensBracket: Bool
     if let command = peekCommand() {

@@ -44,7 +44,7 @@ extension LaTeXLexer {
       skipEmptyGroup()
     }
     let name = SymbolSpelling.canonicalName(base: parts.joined(separator: "_"), subscript: nil)
-    emit(.name(name), span(from: start))
+    emitName(name, span(from: start))
   }
 
   mutating func skipEmptyGroup() {

@@ -35,6 +35,8 @@ struct LaTeXLexer {
   let offsets: [Int]  // UTF-8 offset of each scalar, plus one past the end
   var position = 0
   var tokens: [Token] = []
+  /// The names of the `.name` tokens, in canonical spelling, by the index each token holds.
+  var names: [String] = []
   /// Open brackets of every kind, for skipping line breaks inside them.
   var bracketDepth = 0
   /// The `{` groups open here, innermost last, with what their `}` must add.
@@ -149,6 +151,17 @@ struct LaTeXLexer {
   }
 
   // MARK: Emitting tokens
+
+  /// Emits a name token for `name`.
+  mutating func emitName(_ name: String, _ span: SourceSpan) {
+    emit(nameKind(name), span)
+  }
+
+  /// The kind of a token for `name`, which joins ``names``.
+  mutating func nameKind(_ name: String) -> Token.Kind {
+    names.append(name)
+    return .name(Int32(names.count - 1))
+  }
 
   mutating func emit(_ kind: Token.Kind, _ span: SourceSpan) {
     switch kind {
@@ -369,16 +382,16 @@ struct LaTeXLexer {
       }
     } else if scalar.isASCIILetter {
       position += 1
-      kind = .name(String(scalar))
+      kind = nameKind(String(scalar))
       if isScript, let next = peek(), next.isASCIILetter || next.isASCIIDigit {
         throw severalCharacters(in: "superscript", from: start)
       }
     } else if let greek = GreekLetters.name(of: scalar) {
       position += 1
-      kind = .name(greek)
+      kind = nameKind(greek)
     } else if let command = peekCommand(), let greek = GreekLetters.name(ofLaTeXCommand: command) {
       consumeCommand(command)
-      kind = .name(greek)
+      kind = nameKind(greek)
     } else {
       throw expected("'{' after '\(command)'")
     }

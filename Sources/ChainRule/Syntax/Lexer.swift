@@ -8,6 +8,8 @@ struct Lexer {
   private let bytes: [UInt8]
   private var position = 0
   private var bracketDepth = 0
+  /// The names of the `.name` tokens, in canonical spelling, by the index each token holds.
+  private(set) var names: [String] = []
 
   init(_ source: String) {
     bytes = Array(source.utf8)
@@ -232,7 +234,7 @@ struct Lexer {
 
   private mutating func lexName() -> Token {
     let start = position
-    if let name = lexNameWithoutUnderscore() { return Token(kind: .name(name), span: span(from: start)) }
+    if let name = lexNameWithoutUnderscore() { return Token(kind: nameKind(name), span: span(from: start)) }
     position = start
     var base = ""
     if let (first, width) = scalar(at: position), !isASCIILetter(first), let greek = GreekLetters.name(of: first) {
@@ -282,7 +284,13 @@ struct Lexer {
       if !subscripts.isEmpty { digits = subscripts }
     }
     let name = SymbolSpelling.canonicalName(base: base, subscript: digits)
-    return Token(kind: .name(name), span: span(from: start))
+    return Token(kind: nameKind(name), span: span(from: start))
+  }
+
+  /// The kind of a token for `name`, which joins ``names``.
+  private mutating func nameKind(_ name: String) -> Token.Kind {
+    names.append(name)
+    return .name(Int32(names.count - 1))
   }
 
   /// The commonest names, read in one pass: an optional Greek letter, ASCII letters and digits,

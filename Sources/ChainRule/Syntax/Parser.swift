@@ -21,6 +21,8 @@ public struct Parser {
 
   private let source: String
   private let tokens: [Token]
+  /// The names the `.name` tokens refer to.
+  private let names: [String]
   private var index = 0
   /// Nesting of the expression being parsed: 0 at the top of a line, +1 per bracket, call,
   /// sign or exponent around the current token.
@@ -37,9 +39,10 @@ public struct Parser {
   /// LaTeX input: side-by-side operands multiply and functions may go without brackets.
   private let readsLaTeX: Bool
 
-  private init(source: String, tokens: [Token], readsLaTeX: Bool) {
+  private init(source: String, tokens: [Token], names: [String], readsLaTeX: Bool) {
     self.source = source
     self.tokens = tokens
+    self.names = names
     self.readsLaTeX = readsLaTeX
   }
 
@@ -74,14 +77,17 @@ public struct Parser {
     }
     let readsLaTeX = syntax.resolved(for: source) == .latex
     let tokens: [Token]
+    let names: [String]
     if readsLaTeX {
       var lexer = LaTeXLexer(source)
       tokens = try lexer.tokenize()
+      names = lexer.names
     } else {
       var lexer = Lexer(source)
       tokens = try lexer.tokenize()
+      names = lexer.names
     }
-    var parser = Parser(source: source, tokens: tokens, readsLaTeX: readsLaTeX)
+    var parser = Parser(source: source, tokens: tokens, names: names, readsLaTeX: readsLaTeX)
     // Deep nesting recurses deeply: give it a stack that the nesting limit cannot exhaust,
     // whatever thread the caller is on.
     guard Self.mayNestDeeply(tokens) else { return try parser.parseProgram() }
@@ -115,19 +121,28 @@ public struct Parser {
     // Plain first, then LaTeX, so printed names without a backslash (`w_{a,b}`) read too.
     let trimmed = text.trimmingSpaces()
     var tokens: [Token]? = nil
+    var names: [String] = []
     if InputSyntax.auto.resolved(for: trimmed) == .plain {
       var lexer = Lexer(trimmed)
       tokens = try? lexer.tokenize()
+      names = lexer.names
     }
     if tokens?.count != 2 {
       var lexer = LaTeXLexer(trimmed)
       tokens = try? lexer.tokenize()
+      names = lexer.names
     }
-    guard let tokens, tokens.count == 2, case .name(let name) = tokens[0].kind else { return nil }
-    return name
+    guard let tokens, tokens.count == 2, case .name(let index) = tokens[0].kind else { return nil }
+    return names[Int(index)]
   }
 
   private var current: Token { tokens[index] }
+
+  /// The name a `.name` token stands for; nil for other tokens.
+  private func name(of token: Token) -> String? {
+    guard case .name(let index) = token.kind else { return nil }
+    return names[Int(index)]
+  }
 
   private func peekKind(_ ahead: Int) -> Token.Kind {
     let i = index + ahead
@@ -169,7 +184,7 @@ public struct Parser {
 
   /// A line is `name = body`, `name[args] = body`, or (last line only) a bare formula.
   private mutating func parseLine() throws(Diagnostic) -> Definition {
-    if case .name(let name) = current.kind, let bodyStart = definitionBodyStart() {
+    if let name = name(of: current), let bodyStart = definitionBodyStart() {
       let nameSpan = current.span
       if defined.contains(name) { throw Diagnostic(.redefinition(name), at: nameSpan) }
       if Function(named: name) != nil {
@@ -344,14 +359,14 @@ public struct Parser {
 
   /// The function a name token calls: its own, or the sigmoid for `sigma` before a bracket.
   private func function(calledBy token: Token) -> Function? {
-    guard case .name(let name) = token.kind else { return nil }
+    guard let name = name(of: token) else { return nil }
     if current.isOpening && name.utf8.count == 5 && name == "sigma" { return .sigmoid }
     return Function(named: name)
   }
 
   /// A name that is not a function: a symbol, or a definition with its argument list (`f[x, φ]`).
   private mutating func parseReference(_ token: Token) throws(Diagnostic) -> SyntaxTree {
-    guard case .name(let name) = token.kind else { return .name("", token.span) }
+    guard let name = name(of: token) else { return .name("", token.span) }
     if current.isOpening {
       if defined.contains(name) {
         // `f[x, φ]` refers to the definition of `f`; its argument list is only notation, so

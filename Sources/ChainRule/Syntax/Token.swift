@@ -1,10 +1,12 @@
-/// One lexical unit of a formula.
+/// One lexical unit of a formula: a plain value (a name is an index into its lexer's list of
+/// names), so tokens copy without reference counting.
 struct Token: Hashable, Sendable {
   enum Kind: Hashable, Sendable {
     /// A numeric literal and its value.
     case number(Double)
-    /// A name in canonical spelling (`β₀` → `beta0`).
-    case name(String)
+    /// A name: its position in the lexer's `names`, which hold the canonical spelling
+    /// (`β₀` → `beta0`).
+    case name(Int32)
     case plus, minus, star, slash, caret
     case openParen, closeParen, openBracket, closeBracket, openBrace, closeBrace
     case comma, equals
