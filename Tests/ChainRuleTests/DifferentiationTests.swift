@@ -96,6 +96,15 @@ import Testing
     #expect(Set(Function.allCases).subtracting(used).isEmpty, "functions without a derivative test")
   }
 
+  /// The backward sweep asks a function of one argument for f′(u) directly; the trace and the
+  /// step-by-step derivation ask for the list of partials. Both must be the same node.
+  @Test(arguments: Function.allCases.filter { $0.arity == 1 })
+  func unaryDerivativeIsItsOnlyPartial(_ function: Function) {
+    let graph = ExpressionGraph()
+    let u = graph.add(graph.symbol("x"), graph.number(1))
+    #expect(function.partialDerivatives(at: [u], in: graph) == [function.derivative(at: u, in: graph)])
+  }
+
   @Test(arguments: functionCases + ruleCases)
   func derivativeMatchesCentralDifference(_ smooth: SmoothCase) throws {
     let formula = try Formula(parsing: smooth.formula)

@@ -42,7 +42,7 @@ public struct Differentiator {
       guard index >= 0 else { continue }
       let bar = NodeID(Int(index))
       // The commonest nodes without an array of local derivatives: a sum passes v̄ to each
-      // term, a product of two gives each factor v̄ times the other.
+      // term, a product of two gives each factor v̄ times the other, f(u) gives u v̄·f′(u).
       let slots = graph.operandSlots(node)
       switch graph.kind(node) {
       case .number, .symbol:
@@ -53,6 +53,10 @@ public struct Differentiator {
         let (a, b) = (graph.operand(atSlot: slots.lowerBound), graph.operand(atSlot: slots.lowerBound + 1))
         accumulate(a, graph.multiply(bar, b))
         accumulate(b, graph.multiply(bar, a))
+      case .call where slots.count == 1:
+        let argument = graph.operand(atSlot: slots.lowerBound)
+        let local = graph.function(of: node)?.derivative(at: argument, in: graph) ?? graph.number(0)
+        accumulate(argument, graph.multiply(bar, local))
       case .product, .power, .call:
         for (slot, local) in zip(slots, localDerivatives(of: node)) {
           accumulate(graph.operand(atSlot: slot), graph.multiply(bar, local))

@@ -10,34 +10,43 @@ extension Function {
   public func partialDerivatives<Arguments: RandomAccessCollection<NodeID>>(
     at u: Arguments, in graph: ExpressionGraph
   ) -> [NodeID] where Arguments.Index == Int {
+    guard arity == 2 else { return [derivative(at: u[0], in: graph)] }
     let g = graph
     let x = u[0]
     switch self {
-    case .sin: return [g.call(.cos, [x])]
-    case .cos: return [g.negate(g.call(.sin, [x]))]
-    case .tan: return [g.power(g.call(.cos, [x]), g.number(-2))]
-    case .exp: return [g.call(.exp, [x])]
-    case .log: return [g.power(x, g.number(-1))]
-    case .sqrt: return [g.divide(g.number(1), g.multiply(g.number(2), g.call(.sqrt, [x])))]
-    case .tanh: return [g.subtract(g.number(1), g.power(g.call(.tanh, [x]), g.number(2)))]
-    case .sigmoid:
-      let s = g.call(.sigmoid, [x])
-      return [g.multiply(s, g.subtract(g.number(1), s))]
-    case .softplus: return [g.call(.sigmoid, [x])]
-    case .relu: return [g.call(.step, [x])]
-    case .abs: return [g.call(.sign, [x])]
-    case .atan: return [g.power(g.add(g.number(1), g.power(x, g.number(2))), g.number(-1))]
-    case .sinh: return [g.call(.cosh, [x])]
-    case .cosh: return [g.call(.sinh, [x])]
-    case .asin, .acos:
-      let root = g.power(g.subtract(g.number(1), g.power(x, g.number(2))), g.number(-0.5))
-      return [self == .asin ? root : g.negate(root)]
     case .max, .min:
       // max picks a unless b > a; min picks a unless a > b.
       let b = u[1]
       let pickSecond = self == .max ? g.call(.step, [g.subtract(b, x)]) : g.call(.step, [g.subtract(x, b)])
       return [g.subtract(g.number(1), pickSecond), pickSecond]
-    case .step, .sign: return [g.number(0)]
+    default: return [derivative(at: x, in: graph)]
+    }
+  }
+
+  /// f′(x) of a function of one argument, as a node of `graph` (0 for a function of two).
+  public func derivative(at x: NodeID, in graph: ExpressionGraph) -> NodeID {
+    let g = graph
+    switch self {
+    case .sin: return g.call(.cos, x)
+    case .cos: return g.negate(g.call(.sin, x))
+    case .tan: return g.power(g.call(.cos, x), g.number(-2))
+    case .exp: return g.call(.exp, x)
+    case .log: return g.power(x, g.number(-1))
+    case .sqrt: return g.divide(g.number(1), g.multiply(g.number(2), g.call(.sqrt, x)))
+    case .tanh: return g.subtract(g.number(1), g.power(g.call(.tanh, x), g.number(2)))
+    case .sigmoid:
+      let s = g.call(.sigmoid, x)
+      return g.multiply(s, g.subtract(g.number(1), s))
+    case .softplus: return g.call(.sigmoid, x)
+    case .relu: return g.call(.step, x)
+    case .abs: return g.call(.sign, x)
+    case .atan: return g.power(g.add(g.number(1), g.power(x, g.number(2))), g.number(-1))
+    case .sinh: return g.call(.cosh, x)
+    case .cosh: return g.call(.sinh, x)
+    case .asin, .acos:
+      let root = g.power(g.subtract(g.number(1), g.power(x, g.number(2))), g.number(-0.5))
+      return self == .asin ? root : g.negate(root)
+    case .step, .sign, .max, .min: return g.number(0)
     }
   }
 }

@@ -399,7 +399,9 @@ public final class ExpressionGraph {
   /// The variable named `name` (canonical spelling, e.g. `beta0`).
   public func symbol(_ name: String) -> NodeID {
     if symbolList.count <= Self.linearSymbolLimit {
-      for symbol in symbolList where symbol.name == name { return symbol.id }
+      // Names of another length are told apart without comparing their characters.
+      let length = name.utf8.count
+      for symbol in symbolList where symbol.name.utf8.count == length && symbol.name == name { return symbol.id }
     } else if let existing = symbolIDs[name] {
       return existing
     }
@@ -491,11 +493,18 @@ public final class ExpressionGraph {
 
   /// Applies `function`; constant arguments fold only when the result is exact (`sin(0) → 0`).
   public func call(_ function: Function, _ arguments: [NodeID]) -> NodeID {
-    let values = arguments.compactMap(numberValue)
-    if values.count == arguments.count, let folded = Self.foldCall(function, values) {
+    if arguments.allSatisfy({ numberValue($0) != nil }),
+      let folded = Self.foldCall(function, arguments.map { numberValue($0) ?? 0 })
+    {
       return number(folded)
     }
     return intern(.call(function, Operands(arguments)))
+  }
+
+  /// `function(argument)`, as ``call(_:_:)`` with one argument.
+  public func call(_ function: Function, _ argument: NodeID) -> NodeID {
+    if let value = numberValue(argument), let folded = Self.foldCall(function, [value]) { return number(folded) }
+    return intern(.call(function, Operands(argument)))
   }
 
   // MARK: Folding rules shared with the canonical form

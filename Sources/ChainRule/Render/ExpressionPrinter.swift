@@ -72,10 +72,18 @@ public struct ExpressionPrinter {
     let text = TextBuffer()
     @exclusivity(unchecked) var entries: [Printed?] = []
     /// The operands of the nodes being printed, a stack shared by the levels of recursion: each
-    /// level pushes its operands above its callers' and pops them before returning.
+    /// level pushes its operands above its callers' and pops them before returning. The stack
+    /// is `pieces[..<top]`; the array only grows, so popping is setting `top`.
     @exclusivity(unchecked) var pieces: [Piece] = []
+    var top = 0
 
     init() { pieces.reserveCapacity(64) }
+
+    /// Pushes `piece` onto the stack.
+    func push(_ piece: Piece) {
+      if top < pieces.count { pieces[top] = piece } else { pieces.append(piece) }
+      top += 1
+    }
 
     subscript(id: NodeID) -> Printed? {
       let index = Int(id.index)
@@ -174,18 +182,18 @@ public struct ExpressionPrinter {
     {
       lead = firstPositive
     }
-    let base = memo.pieces.count
-    defer { memo.pieces.removeSubrange(base...) }
+    let base = memo.top
+    defer { memo.top = base }
     func push(_ term: NodeID) {
       let (negative, magnitude) = graph.splitSign(term)
       var piece = operand(magnitude, above: Precedence.sum)
       piece.negative = negative
-      memo.pieces.append(piece)
+      memo.push(piece)
     }
     push(graph.operand(atSlot: lead))
     for slot in slots where slot != lead { push(graph.operand(atSlot: slot)) }
     let start = memo.text.count
-    for i in base..<memo.pieces.count {
+    for i in base..<memo.top {
       let piece = memo.pieces[i]
       if i == base {
         if piece.negative { putMinus() }
@@ -240,21 +248,21 @@ public struct ExpressionPrinter {
     let coefficientBelow = coefficient < 1 && reciprocal == reciprocal.rounded() && reciprocal < 1e15
     let coefficientAbove = !coefficientBelow && (coefficient != 1 || !hasNumerator)
     // The pieces above the bar, then those below, on the shared stack.
-    let base = memo.pieces.count
-    defer { memo.pieces.removeSubrange(base...) }
-    if coefficientAbove { memo.pieces.append(literal(notation.number(coefficient))) }
+    let base = memo.top
+    defer { memo.top = base }
+    if coefficientAbove { memo.push(literal(notation.number(coefficient))) }
     for slot in slots where isNumerator(factor(slot)) {
-      memo.pieces.append(operand(factor(slot), above: Precedence.negative))
+      memo.push(operand(factor(slot), above: Precedence.negative))
     }
-    if memo.pieces.count == base { memo.pieces.append(literal("1")) }
-    let numerator = base..<memo.pieces.count
+    if memo.top == base { memo.push(literal("1")) }
+    let numerator = base..<memo.top
     // `1/(2·y)`: outside LaTeX's \frac a product under the bar needs its brackets.
     let denominatorMinimum = notation == .latex ? Precedence.negative : Precedence.product
-    if coefficientBelow { memo.pieces.append(literal(notation.number(reciprocal))) }
+    if coefficientBelow { memo.push(literal(notation.number(reciprocal))) }
     for slot in slots {
-      if let below = denominator(factor(slot)) { memo.pieces.append(operand(below, above: denominatorMinimum)) }
+      if let below = denominator(factor(slot)) { memo.push(operand(below, above: denominatorMinimum)) }
     }
-    let denominator = numerator.upperBound..<memo.pieces.count
+    let denominator = numerator.upperBound..<memo.top
 
     let start = memo.text.count
     if negative { putMinus() }
@@ -370,14 +378,14 @@ public struct ExpressionPrinter {
 
   private func formatCall(_ id: NodeID) -> TextSpan {
     let function = graph.function(of: id) ?? .sin
-    let base = memo.pieces.count
-    defer { memo.pieces.removeSubrange(base...) }
+    let base = memo.top
+    defer { memo.top = base }
     for slot in graph.operandSlots(id) {
-      memo.pieces.append(Piece(span: format(graph.operand(atSlot: slot)).span, wrapped: false))
+      memo.push(Piece(span: format(graph.operand(atSlot: slot)).span, wrapped: false))
     }
     let start = memo.text.count
     func putArguments() {
-      for i in base..<memo.pieces.count {
+      for i in base..<memo.top {
         if i > base { memo.text.append(", " as StaticString) }
         memo.text.append(memo.pieces[i].span)
       }
