@@ -78,7 +78,7 @@ public final class ExpressionGraph {
     case .symbol(let name): return symbol(name)
     case .number(let value):
       let mask = table.count - 1
-      var bucket = Int(Self.numberHash(value)) & mask
+      var bucket = Int(NodeHash.number(value)) & mask
       while true {
         let entry = table[bucket]
         if entry == 0 { break }
@@ -86,24 +86,24 @@ public final class ExpressionGraph {
         if records[index].constant == value { return NodeID(index) }
         bucket = (bucket + 1) & mask
       }
-      return store(node, hash: Self.numberHash(value), bucket: bucket)
+      return store(node, hash: NodeHash.number(value), bucket: bucket)
     case .sum(let terms):
-      let hash = Self.hash(.sum, terms)
+      let hash = NodeHash.list(.sum, terms)
       switch find(.sum, terms, hash: hash) {
       case .found(let id): return id
       case .missing(let bucket): return store(node, hash: hash, bucket: bucket)
       }
     case .product(let factors):
-      let hash = Self.hash(.product, factors)
+      let hash = NodeHash.list(.product, factors)
       switch find(.product, factors, hash: hash) {
       case .found(let id): return id
       case .missing(let bucket): return store(node, hash: hash, bucket: bucket)
       }
     case .power(let base, let exponent):
-      hash = Self.powerHash(base, exponent)
+      hash = NodeHash.power(base, exponent)
       kind = .power
     case .call(let function, let arguments):
-      hash = Self.hash(function, arguments)
+      hash = NodeHash.list(function, arguments)
       kind = .call
     }
     let mask = table.count - 1
@@ -138,7 +138,7 @@ public final class ExpressionGraph {
   /// Compares the ids with the stored operand lists, so finding an existing node builds no
   /// ``Node`` and allocates nothing.
   func intern<C: Collection>(_ kind: NodeKind, _ operands: C) -> NodeID where C.Element == NodeID {
-    let hash = Self.hash(kind, operands)
+    let hash = NodeHash.list(kind, operands)
     switch find(kind, operands, hash: hash) {
     case .found(let id): return id
     case .missing(let bucket):
@@ -302,45 +302,6 @@ public final class ExpressionGraph {
     }
     table = bigger
   }
-
-  /// A hash of the node's kind and contents: operand ids for composite nodes.
-  private static func hash(_ node: Node) -> UInt32 {
-    switch node {
-    case .number(let value): numberHash(value)
-    case .symbol: 0
-    case .sum(let terms): hash(.sum, terms)
-    case .product(let factors): hash(.product, factors)
-    case .power(let base, let exponent): powerHash(base, exponent)
-    case .call(let function, let arguments): hash(function, arguments)
-    }
-  }
-
-  private static func numberHash(_ value: Double) -> UInt32 {
-    finish(mix(1, value.bitPattern))
-  }
-
-  private static func powerHash(_ base: NodeID, _ exponent: NodeID) -> UInt32 {
-    finish(mix(mix(5, UInt64(base.index)), UInt64(exponent.index)))
-  }
-
-  /// The hash of a sum or product with these operands.
-  private static func hash<C: Collection>(_ kind: NodeKind, _ operands: C) -> UInt32 where C.Element == NodeID {
-    var h: UInt64 = kind == .sum ? 3 : 4
-    for operand in operands { h = mix(h, UInt64(operand.index)) }
-    return finish(h)
-  }
-
-  private static func hash(_ function: Function, _ arguments: Operands) -> UInt32 {
-    var h = mix(6, UInt64(function.ordinal))
-    for argument in arguments { h = mix(h, UInt64(argument.index)) }
-    return finish(h)
-  }
-
-  @inline(__always)
-  private static func mix(_ h: UInt64, _ value: UInt64) -> UInt64 { (h ^ value) &* 0x9E37_79B9_7F4A_7C15 }
-
-  @inline(__always)
-  private static func finish(_ h: UInt64) -> UInt32 { UInt32(truncatingIfNeeded: h ^ (h >> 29) ^ (h >> 47)) }
 
   /// The nesting depth of `id` written as a tree (0 for a leaf), recorded when it was stored.
   public func treeDepth(_ id: NodeID) -> Int { Int(records[Int(id.index)].depth) }
@@ -538,28 +499,4 @@ public final class ExpressionGraph {
 extension Function {
   /// A small integer per case (the enum's tag), for hashing.
   var ordinal: UInt8 { withUnsafeBytes(of: self) { $0.first ?? 0 } }
-}
-
-/// The plain facts of one node, stored beside it by ``ExpressionGraph``.
-struct NodeRecord {
-  /// The node's value if it is a number, NaN otherwise (numbers never are NaN).
-  var constant = Double.nan
-  /// The hash the intern table files the node under.
-  var hash: UInt32
-  /// The nesting depth as a tree: 0 for a leaf, 1 + the deepest operand otherwise.
-  var depth: Int32 = 0
-  /// The node's operands are `operandPool[operandStart..<operandEnd]`.
-  var operandStart: Int32
-  var operandEnd: Int32 = 0
-  var kind = NodeKind.number
-  /// The function a call applies (meaningless for other kinds).
-  var function = Function.sin
-  /// A symbol's position in the graph's list of names (−1 for other kinds).
-  var symbol: Int32 = -1
-
-  init(hash: UInt32, operandStart: Int32) {
-    self.hash = hash
-    self.operandStart = operandStart
-    self.operandEnd = operandStart
-  }
 }
