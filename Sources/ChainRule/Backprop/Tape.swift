@@ -100,17 +100,15 @@ public struct Tape: Sendable {
       func operand(_ k: Int) -> NodeID { graph.operand(atSlot: slots.lowerBound + k) }
       switch graph.kind(id) {
       case .number:
-        values[position] = graph.numberValue(id) ?? 0
+        values[position] = graph.constant(of: id)
       case .symbol:
         variables.append(graph.symbolName(id) ?? "")
         inputSlots.append(Int32(position))
       case .sum:
         if slots.count == 2, let k = fused.contains(operand(0)) ? 0 : fused.contains(operand(1)) ? 1 : nil {
           let product = operand(k)
-          instructions.append(
-            Instruction(
-              opcode: .affine, a: at(operand(1 - k)), b: at(graph.operand(product, 0)), c: at(graph.operand(product, 1))
-            ))
+          let (weight, input) = (graph.operand(of: product, at: 0), graph.operand(of: product, at: 1))
+          instructions.append(Instruction(opcode: .affine, a: at(operand(1 - k)), b: at(weight), c: at(input)))
         } else if slots.count == 2 {
           instructions.append(Instruction(opcode: .add, a: at(operand(0)), b: at(operand(1))))
         } else {

@@ -53,9 +53,9 @@ public struct Differentiator {
         let (a, b) = (graph.operand(atSlot: slots.lowerBound), graph.operand(atSlot: slots.lowerBound + 1))
         accumulate(a, graph.multiply(bar, b))
         accumulate(b, graph.multiply(bar, a))
-      case .call where slots.count == 1:
+      case .call where slots.count == 1 && graph.function(of: node)?.arity == 1:
         let argument = graph.operand(atSlot: slots.lowerBound)
-        let local = graph.function(of: node)?.derivative(at: argument, in: graph) ?? graph.number(0)
+        guard let local = graph.function(of: node)?.derivative(at: argument, in: graph) else { continue }
         accumulate(argument, graph.multiply(bar, local))
       case .product, .power, .call:
         for (slot, local) in zip(slots, localDerivatives(of: node)) {

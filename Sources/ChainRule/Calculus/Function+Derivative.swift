@@ -10,7 +10,7 @@ extension Function {
   public func partialDerivatives<Arguments: RandomAccessCollection<NodeID>>(
     at u: Arguments, in graph: ExpressionGraph
   ) -> [NodeID] where Arguments.Index == Int {
-    guard arity == 2 else { return [derivative(at: u[0], in: graph)] }
+    if let derivative = derivative(at: u[0], in: graph) { return [derivative] }
     let g = graph
     let x = u[0]
     switch self {
@@ -19,12 +19,13 @@ extension Function {
       let b = u[1]
       let pickSecond = self == .max ? g.call(.step, [g.subtract(b, x)]) : g.call(.step, [g.subtract(x, b)])
       return [g.subtract(g.number(1), pickSecond), pickSecond]
-    default: return [derivative(at: x, in: graph)]
+    default: return []  // every other function takes one argument, answered above
     }
   }
 
-  /// f′(x) of a function of one argument, as a node of `graph` (0 for a function of two).
-  public func derivative(at x: NodeID, in graph: ExpressionGraph) -> NodeID {
+  /// f′(x) of a function of one argument, as a node of `graph`; nil for `max` and `min`, which
+  /// take two (see ``partialDerivatives(at:in:)``).
+  func derivative(at x: NodeID, in graph: ExpressionGraph) -> NodeID? {
     let g = graph
     switch self {
     case .sin: return g.call(.cos, x)
@@ -46,7 +47,8 @@ extension Function {
     case .asin, .acos:
       let root = g.power(g.subtract(g.number(1), g.power(x, g.number(2))), g.number(-0.5))
       return self == .asin ? root : g.negate(root)
-    case .step, .sign, .max, .min: return g.number(0)
+    case .step, .sign: return g.number(0)
+    case .max, .min: return nil
     }
   }
 }

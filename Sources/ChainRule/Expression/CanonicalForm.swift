@@ -123,7 +123,7 @@ public struct CanonicalForm {
       var rest = term
       switch graph.kind(term) {
       case .number:
-        constant.add(scale * Coefficient(graph.numberValue(term) ?? 0))
+        constant.add(scale * Coefficient(graph.constant(of: term)))
         numberCount += 1
         return
       case .power:
@@ -137,7 +137,9 @@ public struct CanonicalForm {
         let slots = g.operandSlots(term)
         let c = g.numberValue(g.operand(atSlot: slots.lowerBound))
         // c·(a + b) inside a sum is c·a + c·b, so `u − (u + v)` can cancel to `−v`.
-        if let c, slots.count == 2, case let inner = g.operand(atSlot: slots.lowerBound + 1), g.kind(inner) == .sum {
+        let second = slots.count == 2 ? g.operand(atSlot: slots.lowerBound + 1) : term
+        if let c, slots.count == 2, g.kind(second) == .sum {
+          let inner = second
           distributed = true
           for slot in g.operandSlots(inner) { addTerm(g.operand(atSlot: slot), scale: scale * Coefficient(c)) }
           return

@@ -22,18 +22,18 @@ public final class ExpressionGraph {
   /// per node, children before parents. The graph stores no ``Node`` values: `graph[id]` builds
   /// one from its record, so storing, comparing and reading nodes touches no reference count.
   @exclusivity(unchecked)
-  private var records: [NodeRecord] = []
+  private(set) var records: [NodeRecord] = []
   /// Every node's operands (a power's base and exponent), one node's after another: plain ids,
   /// so passes that only read operands copy no node and touch no reference count.
   @exclusivity(unchecked)
-  private var operandPool: [NodeID] = []
+  private(set) var operandPool: [NodeID] = []
   /// Open addressing: node index + 1 in each used bucket, 0 in an empty one.
   @exclusivity(unchecked)
   private var table: [Int32]
   /// Symbol nodes in order of creation, searched linearly while few (comparing short names is
   /// cheaper than hashing them); by name in `symbolIDs` once there are more.
   @exclusivity(unchecked)
-  private var symbolList: [(name: String, id: NodeID, orderKey: SymbolOrderKey?)] = []
+  private(set) var symbolList: [(name: String, id: NodeID, orderKey: SymbolOrderKey?)] = []
   @exclusivity(unchecked)
   private var symbolIDs: [String: NodeID] = [:]
   private static let linearSymbolLimit = 32
@@ -49,7 +49,8 @@ public final class ExpressionGraph {
     table = [Int32](repeating: 0, count: capacity * 2)
   }
 
-  /// The node stored at `id`.
+  /// The node at `id`, built from its record each time it is asked for (a sum, product or call of
+  /// more than three operands allocates its operand list).
   public subscript(id: NodeID) -> Node {
     let record = records[Int(id.index)]
     switch record.kind {
@@ -64,7 +65,7 @@ public final class ExpressionGraph {
     }
   }
 
-  /// Every node, children before parents.
+  /// Every node, children before parents: a new array of all of them, built on each access.
   public var nodes: [Node] { (0..<count).map { self[NodeID($0)] } }
 
   /// The number of distinct nodes stored.
@@ -72,64 +73,13 @@ public final class ExpressionGraph {
 
   /// Stores `node` unless an equal one exists, and returns its id.
   public func intern(_ node: Node) -> NodeID {
-    let hash: UInt32
-    let kind: NodeKind
     switch node {
     case .symbol(let name): return symbol(name)
-    case .number(let value):
-      let mask = table.count - 1
-      var bucket = Int(NodeHash.number(value)) & mask
-      while true {
-        let entry = table[bucket]
-        if entry == 0 { break }
-        let index = Int(entry) - 1
-        if records[index].constant == value { return NodeID(index) }
-        bucket = (bucket + 1) & mask
-      }
-      return store(node, hash: NodeHash.number(value), bucket: bucket)
-    case .sum(let terms):
-      let hash = NodeHash.list(.sum, terms)
-      switch find(.sum, terms, hash: hash) {
-      case .found(let id): return id
-      case .missing(let bucket): return store(node, hash: hash, bucket: bucket)
-      }
-    case .product(let factors):
-      let hash = NodeHash.list(.product, factors)
-      switch find(.product, factors, hash: hash) {
-      case .found(let id): return id
-      case .missing(let bucket): return store(node, hash: hash, bucket: bucket)
-      }
-    case .power(let base, let exponent):
-      hash = NodeHash.power(base, exponent)
-      kind = .power
-    case .call(let function, let arguments):
-      hash = NodeHash.list(function, arguments)
-      kind = .call
-    }
-    let mask = table.count - 1
-    var bucket = Int(hash) & mask
-    while true {
-      let entry = table[bucket]
-      if entry == 0 { break }
-      let index = Int(entry) - 1
-      if records[index].hash == hash && records[index].kind == kind && hasOperands(of: node, at: index) {
-        return NodeID(index)
-      }
-      bucket = (bucket + 1) & mask
-    }
-    return store(node, hash: hash, bucket: bucket)
-  }
-
-  /// Whether the power or call stored at `index` has `node`'s function and operands.
-  private func hasOperands(of node: Node, at index: Int) -> Bool {
-    let slots = operandSlots(NodeID(index))
-    switch node {
-    case .power(let base, let exponent):
-      return operandPool[slots.lowerBound] == base && operandPool[slots.lowerBound + 1] == exponent
-    case .call(let function, let arguments):
-      return records[index].function == function
-        && slots.elementsEqual(arguments, by: { operandPool[$0] == $1 })
-    default: return false
+    case .number(let value): return internNumber(value)
+    case .sum(let terms): return intern(.sum, terms)
+    case .product(let factors): return intern(.product, factors)
+    case .power(let base, let exponent): return internPower(base, exponent)
+    case .call(let function, let arguments): return internCall(function, arguments)
     }
   }
 
@@ -138,56 +88,86 @@ public final class ExpressionGraph {
   /// Compares the ids with the stored operand lists, so finding an existing node builds no
   /// ``Node`` and allocates nothing.
   func intern<C: Collection>(_ kind: NodeKind, _ operands: C) -> NodeID where C.Element == NodeID {
+    assert(kind == .sum || kind == .product, "intern(_:_:) stores sums and products")
     let hash = NodeHash.list(kind, operands)
-    switch find(kind, operands, hash: hash) {
+    let lookup = probe(hash) { index in
+      records[index].kind == kind && operandSlots(NodeID(index)).elementsEqual(operands) { operandPool[$0] == $1 }
+    }
+    switch lookup {
     case .found(let id): return id
-    case .missing(let bucket):
-      let id = appendList(kind, operands, hash: hash)
-      file(id, bucket: bucket)
-      return id
+    case .missing(let bucket): return file(appendNode(kind, operands, hash: hash), bucket: bucket)
     }
   }
 
-  /// Where a sum or product is in the table: its id, or the empty bucket where it would go.
+  private func internNumber(_ value: Double) -> NodeID {
+    let hash = NodeHash.number(value)
+    // Equal hashes keep 0 and −0 apart, as the bits they hash differ.
+    switch probe(hash, matching: { records[$0].kind == .number && records[$0].constant == value }) {
+    case .found(let id): return id
+    case .missing(let bucket):
+      var record = NodeRecord(hash: hash, operandStart: Int32(operandPool.count))
+      record.constant = value
+      return file(appendRecord(record), bucket: bucket)
+    }
+  }
+
+  private func internPower(_ base: NodeID, _ exponent: NodeID) -> NodeID {
+    let hash = NodeHash.power(base, exponent)
+    let lookup = probe(hash) { index in
+      let start = Int(records[index].operandStart)
+      return records[index].kind == .power && operandPool[start] == base && operandPool[start + 1] == exponent
+    }
+    switch lookup {
+    case .found(let id): return id
+    case .missing(let bucket): return file(appendNode(.power, Operands(base, exponent), hash: hash), bucket: bucket)
+    }
+  }
+
+  private func internCall(_ function: Function, _ arguments: Operands) -> NodeID {
+    let hash = NodeHash.call(function, arguments)
+    let lookup = probe(hash) { index in
+      records[index].kind == .call && records[index].function == function
+        && operandSlots(NodeID(index)).elementsEqual(arguments) { operandPool[$0] == $1 }
+    }
+    switch lookup {
+    case .found(let id): return id
+    case .missing(let bucket):
+      return file(appendNode(.call, arguments, hash: hash, function: function), bucket: bucket)
+    }
+  }
+
+  /// Where a node is in the table: its id, or the empty bucket where it would go.
   private enum Lookup {
     case found(NodeID)
     case missing(bucket: Int)
   }
 
-  private func find<C: Collection>(_ kind: NodeKind, _ operands: C, hash: UInt32) -> Lookup
-  where C.Element == NodeID {
+  /// Follows the probe sequence of `hash` to the stored node with that hash that `matches`
+  /// (given its index), or to the first empty bucket.
+  private func probe(_ hash: UInt32, matching matches: (Int) -> Bool) -> Lookup {
     let mask = table.count - 1
     var bucket = Int(hash) & mask
     while true {
       let entry = table[bucket]
       if entry == 0 { return .missing(bucket: bucket) }
       let index = Int(entry) - 1
-      if records[index].hash == hash && records[index].kind == kind
-        && operandSlots(NodeID(index)).elementsEqual(operands, by: { operandPool[$0] == $1 })
-      {
-        return .found(NodeID(index))
-      }
+      if records[index].hash == hash && matches(index) { return .found(NodeID(index)) }
       bucket = (bucket + 1) & mask
     }
   }
 
-  /// Appends `node`, known to be new, and files it in the table at the empty `bucket`.
-  private func store(_ node: Node, hash: UInt32, bucket: Int) -> NodeID {
-    let id = append(node, hash: hash)
-    file(id, bucket: bucket)
+  /// Files the new node `id` in the table at the empty `bucket` (growing the table if needed)
+  /// and returns it.
+  private func file(_ id: NodeID, bucket: Int) -> NodeID {
+    table[bucket] = Int32(id.index) + 1
+    if records.count * 2 > table.count { grow() }
     return id
   }
 
-  /// Files the new node `id` in the table at the empty `bucket`, growing the table if needed.
-  private func file(_ id: NodeID, bucket: Int) {
-    table[bucket] = Int32(id.index) + 1
-    if records.count * 2 > table.count { grow() }
-  }
-
-  /// Appends a new sum or product of `operands`, building no ``Node``.
-  private func appendList<C: Collection>(_ kind: NodeKind, _ operands: C, hash: UInt32) -> NodeID
-  where C.Element == NodeID {
-    let id = NodeID(records.count)
+  /// Appends a node of `kind` with `operands` (a power's are its base and exponent).
+  private func appendNode<C: Collection>(
+    _ kind: NodeKind, _ operands: C, hash: UInt32, function: Function = .sin
+  ) -> NodeID where C.Element == NodeID {
     var record = NodeRecord(hash: hash, operandStart: Int32(operandPool.count))
     var depth: Int32 = 0
     for operand in operands {
@@ -196,98 +176,14 @@ public final class ExpressionGraph {
     }
     record.depth = depth
     record.kind = kind
+    record.function = function
     record.operandEnd = Int32(operandPool.count)
+    return appendRecord(record)
+  }
+
+  private func appendRecord(_ record: NodeRecord) -> NodeID {
     records.append(record)
-    return id
-  }
-
-  private func append(_ node: Node, hash: UInt32) -> NodeID {
-    let id = NodeID(records.count)
-    var record = NodeRecord(hash: hash, operandStart: Int32(operandPool.count))
-    switch node {
-    case .number(let value):
-      record.constant = value
-      record.kind = .number
-    case .symbol:
-      // `symbol(_:)` lists the name next.
-      record.symbol = Int32(symbolList.count)
-      record.kind = .symbol
-    case .sum(let operands), .product(let operands), .call(_, let operands):
-      if case .call(let function, _) = node { record.function = function }
-      var depth: Int32 = 0
-      for operand in operands {
-        depth = Swift.max(depth, records[Int(operand.index)].depth + 1)
-        operandPool.append(operand)
-      }
-      record.depth = depth
-      record.kind = if case .sum = node { .sum } else if case .product = node { .product } else { .call }
-    case .power(let base, let exponent):
-      record.depth = Swift.max(records[Int(base.index)].depth, records[Int(exponent.index)].depth) + 1
-      operandPool.append(base)
-      operandPool.append(exponent)
-      record.kind = .power
-    }
-    record.operandEnd = Int32(operandPool.count)
-    records.append(record)
-    return id
-  }
-
-  /// The kind of the node at `id`.
-  @inline(__always)
-  func kind(_ id: NodeID) -> NodeKind { records[Int(id.index)].kind }
-
-  /// The positions of `id`'s operands in the operand pool, for ``operand(atSlot:)``: a sum's
-  /// terms, a product's factors, a call's arguments, a power's base then exponent.
-  @inline(__always)
-  func operandSlots(_ id: NodeID) -> Range<Int> {
-    let record = records[Int(id.index)]
-    return Int(record.operandStart)..<Int(record.operandEnd)
-  }
-
-  /// The operand at `slot` of the operand pool (see ``operandSlots(_:)``).
-  @inline(__always)
-  func operand(atSlot slot: Int) -> NodeID { operandPool[slot] }
-
-  /// The number of operands of `id`.
-  @inline(__always)
-  func operandCount(_ id: NodeID) -> Int {
-    let record = records[Int(id.index)]
-    return Int(record.operandEnd - record.operandStart)
-  }
-
-  /// The `k`th operand of `id`, without copying the node.
-  @inline(__always)
-  func operand(_ id: NodeID, _ k: Int) -> NodeID { operandPool[Int(records[Int(id.index)].operandStart) + k] }
-
-  /// The function a call node applies, nil for other nodes.
-  @inline(__always)
-  func function(of id: NodeID) -> Function? {
-    let record = records[Int(id.index)]
-    return record.kind == .call ? record.function : nil
-  }
-
-  /// The name of a symbol node, nil for other nodes.
-  func symbolName(_ id: NodeID) -> String? {
-    let record = records[Int(id.index)]
-    return record.kind == .symbol ? symbolList[Int(record.symbol)].name : nil
-  }
-
-  /// A power's base and exponent, nil for other nodes; copies no node.
-  @inline(__always)
-  func powerParts(_ id: NodeID) -> (base: NodeID, exponent: NodeID)? {
-    let record = records[Int(id.index)]
-    guard record.kind == .power else { return nil }
-    let start = Int(record.operandStart)
-    return (operandPool[start], operandPool[start + 1])
-  }
-
-  /// The operands of a sum, product or call at `id` (none for other nodes), without copying the
-  /// rest of the node.
-  func operands(_ id: NodeID) -> Operands {
-    switch kind(id) {
-    case .sum, .product, .call: Operands(operandPool[operandSlots(id)])
-    default: Operands()
-    }
+    return NodeID(records.count - 1)
   }
 
   /// Doubles the table and reinserts every interned node.
@@ -366,7 +262,10 @@ public final class ExpressionGraph {
     } else if let existing = symbolIDs[name] {
       return existing
     }
-    let id = append(.symbol(name), hash: 0)
+    var record = NodeRecord(hash: 0, operandStart: Int32(operandPool.count))
+    record.kind = .symbol
+    record.symbol = Int32(symbolList.count)
+    let id = appendRecord(record)
     symbolList.append((name, id, nil))
     if symbolList.count > Self.linearSymbolLimit {
       if symbolIDs.isEmpty {
@@ -418,8 +317,8 @@ public final class ExpressionGraph {
     if let x, let y, (x * y).isFinite { return number(x * y) }
     // A constant goes first; two constants whose product overflows stay apart, in order.
     if y != nil && x == nil { return multiply(b, a) }
-    if let x, kind(b) == .product, operandCount(b) == 2, let z = numberValue(operand(b, 0)), (x * z).isFinite {
-      return multiply(number(x * z), operand(b, 1))
+    if let x, kind(b) == .product, operandCount(b) == 2, let z = numberValue(operand(of: b, at: 0)), (x * z).isFinite {
+      return multiply(number(x * z), operand(of: b, at: 1))
     }
     return intern(.product(Operands(a, b)))
   }

@@ -1,4 +1,6 @@
-/// The plain facts of one node, stored beside it by ``ExpressionGraph``.
+/// The plain facts of one node, which is how ``ExpressionGraph`` stores it: no ``Node`` value
+/// is kept, and `graph[id]` builds one from this record, the graph's operand pool and its list
+/// of symbol names.
 struct NodeRecord {
   /// The node's value if it is a number, NaN otherwise (numbers never are NaN).
   var constant = Double.nan

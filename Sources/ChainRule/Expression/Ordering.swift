@@ -48,7 +48,7 @@ struct CanonicalOrder {
       single = id
       switch graph.kind(id) {
       case .number:
-        coefficient = graph.numberValue(id) ?? 0
+        coefficient = graph.constant(of: id)
         count = 0
       case .product:
         let slots = graph.operandSlots(id)

@@ -55,39 +55,38 @@ public struct Evaluator {
       return store.values[position]
     }
     for id in store.ids {
+      // Nodes are read through the graph's records, not copied out as `Node`s.
+      let slots = graph.operandSlots(id)
       var value = 0.0
-      // Sums and products, the commonest nodes, are read through the graph's operand slots
-      // rather than copied out as a `Node`.
       switch graph.kind(id) {
+      case .number: value = graph.constant(of: id)
+      case .symbol:
+        let name = graph.symbolName(id) ?? ""
+        guard let v = point[name] else { throw .unboundSymbol(name) }
+        value = v
       case .sum:
-        value = 0
-        for slot in graph.operandSlots(id) { value += operand(graph.operand(atSlot: slot)) }
+        for slot in slots { value += operand(graph.operand(atSlot: slot)) }
       case .product:
         value = 1
-        for slot in graph.operandSlots(id) { value *= operand(graph.operand(atSlot: slot)) }
-      case .number, .symbol, .power, .call:
-        switch graph[id] {
-        case .number(let c): value = c
-        case .symbol(let name):
-          guard let v = point[name] else { throw .unboundSymbol(name) }
-          value = v
-        case .sum, .product: break
-        case .power(let base, let exponent):
-          value = try Self.power(operand(base), operand(exponent), node: id)
-        case .call(let function, let arguments):
-          if function == .log, let stable = stableLogOfSigmoid(arguments[0], operand) {
-            value = stable
-            break
-          }
-          let inputs = arguments.map(operand)
-          do {
-            value = try function.evaluate(inputs)
-          } catch {
-            throw .domain(error, node: id)
-          }
-          if function.hasKink && Self.switchValue(function, inputs) == 0 {
-            kinks.append(Kink(node: id, function: function))
-          }
+        for slot in slots { value *= operand(graph.operand(atSlot: slot)) }
+      case .power:
+        let (base, exponent) = (graph.operand(atSlot: slots.lowerBound), graph.operand(atSlot: slots.lowerBound + 1))
+        value = try Self.power(operand(base), operand(exponent), node: id)
+      case .call:
+        guard let function = graph.function(of: id) else { break }
+        let first = graph.operand(atSlot: slots.lowerBound)
+        if function == .log, let stable = stableLogOfSigmoid(first, operand) {
+          value = stable
+          break
+        }
+        let inputs = slots.map { operand(graph.operand(atSlot: $0)) }
+        do {
+          value = try function.evaluate(inputs)
+        } catch {
+          throw .domain(error, node: id)
+        }
+        if function.hasKink && Self.switchValue(function, inputs) == 0 {
+          kinks.append(Kink(node: id, function: function))
         }
       }
       guard value.isFinite else { throw .domain(.overflow, node: id) }

@@ -137,7 +137,7 @@ public struct ExpressionPrinter {
     let result: Printed
     switch graph.kind(id) {
     case .number:
-      let value = graph.numberValue(id) ?? 0
+      let value = graph.constant(of: id)
       let start = memo.text.count
       memo.text.append(notation.number(value))
       result = Printed(span: memo.text.span(from: start), precedence: value < 0 ? Precedence.negative : Precedence.atom)
@@ -212,7 +212,7 @@ public struct ExpressionPrinter {
   /// Whether a term prints with a leading minus: a negative number or coefficient.
   private func isNegative(_ term: NodeID) -> Bool {
     if let value = graph.numberValue(term) { return value < 0 }
-    guard graph.kind(term) == .product, let c = graph.numberValue(graph.operand(term, 0)) else { return false }
+    guard graph.kind(term) == .product, let c = graph.numberValue(graph.operand(of: term, at: 0)) else { return false }
     return c < 0
   }
 

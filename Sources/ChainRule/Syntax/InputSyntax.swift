@@ -19,10 +19,10 @@ public enum InputSyntax: String, CaseIterable, Sendable {
   public func resolved(for source: String) -> InputSyntax {
     guard self == .auto else { return self }
     // Without a backslash or a dollar sign it is plain text: one quick pass over the bytes.
-    var quick = source
-    let mayBeLaTeX = quick.withUTF8 { bytes in
-      bytes.contains { $0 == UInt8(ascii: "\\") || $0 == UInt8(ascii: "$") }
-    }
+    let marksLaTeX = { (byte: UInt8) in byte == UInt8(ascii: "\\") || byte == UInt8(ascii: "$") }
+    let mayBeLaTeX =
+      source.utf8.withContiguousStorageIfAvailable { $0.contains(where: marksLaTeX) }
+      ?? source.utf8.contains(where: marksLaTeX)
     guard mayBeLaTeX else { return .plain }
     // `$…$`: look at the first and last non-space characters only.
     let first = source.unicodeScalars.first { !$0.properties.isWhitespace }
