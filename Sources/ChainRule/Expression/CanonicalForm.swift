@@ -40,15 +40,21 @@ public struct CanonicalForm {
     } else {
       note(.flattening)
       result.reserveCapacity(16)
-      // Operands still to visit, the next one last.
-      flattening.removeAll(keepingCapacity: true)
-      for slot in slots.reversed() { flattening.append(graph.operand(atSlot: slot)) }
-      while let next = flattening.popLast() {
-        guard graph.kind(next) == nested else {
-          result.append(next)
-          continue
+      // Operands still to visit, the next one on top: `flattening[..<top]` (the array keeps
+      // its storage and only grows).
+      var top = 0
+      func push(_ slots: Range<Int>) {
+        for slot in slots.reversed() {
+          let operand = graph.operand(atSlot: slot)
+          if top < flattening.count { flattening[top] = operand } else { flattening.append(operand) }
+          top += 1
         }
-        for slot in graph.operandSlots(next).reversed() { flattening.append(graph.operand(atSlot: slot)) }
+      }
+      push(slots)
+      while top > 0 {
+        top -= 1
+        let next = flattening[top]
+        if graph.kind(next) == nested { push(graph.operandSlots(next)) } else { result.append(next) }
       }
     }
     for i in result.indices { result[i] = simplify(result[i]) }

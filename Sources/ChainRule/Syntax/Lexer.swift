@@ -13,6 +13,7 @@ struct Lexer {
 
   init(_ source: String) {
     bytes = Array(source.utf8)
+    names.reserveCapacity(Swift.min(bytes.count / 4 + 1, 1 << 14))
   }
 
   /// The source's Unicode scalars, and the UTF-8 offset of each (plus one past the end), for
