@@ -143,9 +143,8 @@ public struct CanonicalForm {
         let slots = g.operandSlots(term)
         let c = g.numberValue(g.operand(atSlot: slots.lowerBound))
         // c·(a + b) inside a sum is c·a + c·b, so `u − (u + v)` can cancel to `−v`.
-        let second = slots.count == 2 ? g.operand(atSlot: slots.lowerBound + 1) : term
-        if let c, slots.count == 2, g.kind(second) == .sum {
-          let inner = second
+        if let c, slots.count == 2, g.kind(g.operand(atSlot: slots.lowerBound + 1)) == .sum {
+          let inner = g.operand(atSlot: slots.lowerBound + 1)
           distributed = true
           for slot in g.operandSlots(inner) { addTerm(g.operand(atSlot: slot), scale: scale * Coefficient(c)) }
           return
@@ -167,11 +166,10 @@ public struct CanonicalForm {
           numberCount += 1
           return
         }
-        if let kept {
-          rest = kept.count == 1 ? kept[0] : g.intern(.product, kept)
-        } else {
-          rest = otherSlots.count == 1 ? g.operand(atSlot: otherSlots.lowerBound) : g.intern(.product, others)
+        func product<Factors: Collection<NodeID>>(_ factors: Factors) -> NodeID {
+          factors.count == 1 ? factors[factors.startIndex] : g.intern(.product, factors)
         }
+        rest = kept.map(product) ?? product(others)
       default: break
       }
       if let position = rests.position(of: rest) {
@@ -425,18 +423,16 @@ public struct CanonicalForm {
       return graph.number(folded)
     }
     if let e, e == e.rounded() {
-      switch graph.kind(base) {
-      case .power:
-        let slots = graph.operandSlots(base)
+      if let (innerBase, innerExponent) = graph.powerParts(base) {
         note(.powerOfPower)
-        let product = canonicalProduct([graph.operand(atSlot: slots.lowerBound + 1), exponent])
-        return canonicalPower(graph.operand(atSlot: slots.lowerBound), product)
-      case .product:
+        let product = canonicalProduct([innerExponent, exponent])
+        return canonicalPower(innerBase, product)
+      }
+      if graph.kind(base) == .product {
         note(.powerOfProduct)
         var powered: [NodeID] = []
         for slot in graph.operandSlots(base) { powered.append(canonicalPower(graph.operand(atSlot: slot), exponent)) }
         return canonicalProduct(powered)
-      default: break
       }
     }
     return graph.intern(.power(base, exponent))
