@@ -279,7 +279,7 @@ struct Lexer {
     if digits == nil {
       var subscripts = ""
       while let (c, width) = scalar(at: position), let digit = Self.subscriptDigit(c) {
-        subscripts.append(digit)
+        subscripts.unicodeScalars.append(Unicode.Scalar(digit))
         position += width
       }
       if !subscripts.isEmpty { digits = subscripts }
@@ -318,23 +318,21 @@ struct Lexer {
         count += 1
         position += 1
       }
-      // Subscript digits ₀…₉ are E2 82 80…89 in UTF-8.
-      while position + 2 < bytes.count && bytes[position] == 0xE2 && bytes[position + 1] == 0x82
-        && bytes[position + 2] >= 0x80 && bytes[position + 2] <= 0x89
-      {
+      while let (c, width) = scalar(at: position), let digit = Self.subscriptDigit(c) {
         guard count < capacity else { return nil }
-        buffer[count] = UInt8(ascii: "0") + (bytes[position + 2] - 0x80)
+        buffer[count] = digit
         count += 1
-        position += 3
+        position += width
       }
       guard count > 0, byte() != UInt8(ascii: "_") else { return nil }
       return String(decoding: UnsafeBufferPointer(rebasing: buffer[..<count]), as: UTF8.self)
     }
   }
 
-  private static func subscriptDigit(_ scalar: Unicode.Scalar) -> Character? {
+  /// The ASCII digit of a subscript digit `₀`…`₉`, nil for any other scalar.
+  private static func subscriptDigit(_ scalar: Unicode.Scalar) -> UInt8? {
     guard (0x2080...0x2089).contains(scalar.value) else { return nil }
-    return Character(String(scalar.value - 0x2080))
+    return UInt8(ascii: "0") + UInt8(scalar.value - 0x2080)
   }
 
   private func isDigit(_ scalar: Unicode.Scalar) -> Bool {
