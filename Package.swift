@@ -1,5 +1,10 @@
 // swift-tools-version: 6.0
 // ChainRule: symbolic differentiation and backpropagation, step by step. No package dependencies.
+//
+// The library is one target per stage of the pipeline, so the compiler enforces that data flows
+// one way (docs/design.md):
+//   Support ← Syntax ← Expression ← Calculus ← Numeric ← Backprop ← Render ← CLI
+// `ChainRule` re-exports the public API of every stage.
 import PackageDescription
 
 let package = Package(
@@ -10,7 +15,22 @@ let package = Package(
     .executable(name: "chainrule-bench", targets: ["chainrule-bench"]),
   ],
   targets: [
-    .target(name: "ChainRule"),
+    // Shared utilities: the large-stack runner and the seeded random generator.
+    .target(name: "ChainRuleSupport"),
+    // Text to a program: lexers (plain, LaTeX), the Pratt parser, diagnostics, the function table.
+    .target(name: "ChainRuleSyntax", dependencies: ["ChainRuleSupport"]),
+    // The hash-consed expression graph and its canonical form.
+    .target(name: "ChainRuleExpression", dependencies: ["ChainRuleSyntax"]),
+    // Derivatives: the symbolic backward sweep and the rule-by-rule derivation.
+    .target(name: "ChainRuleCalculus", dependencies: ["ChainRuleExpression"]),
+    // Numbers: evaluation at a point, central differences.
+    .target(name: "ChainRuleNumeric", dependencies: ["ChainRuleCalculus"]),
+    // Steps of the forward pass, both backward passes, the numeric tape, training.
+    .target(name: "ChainRuleBackprop", dependencies: ["ChainRuleNumeric"]),
+    // Text out: printers per notation, traces, LaTeX documents, JSON.
+    .target(name: "ChainRuleRender", dependencies: ["ChainRuleBackprop"]),
+    // The public library: every stage re-exported.
+    .target(name: "ChainRule", dependencies: ["ChainRuleRender"]),
     .target(name: "ChainRuleCLI", dependencies: ["ChainRule"]),
     .executableTarget(name: "chainrule", dependencies: ["ChainRuleCLI"]),
     // Benchmarks: `swift run -c release chainrule-bench` (see docs/performance.md).

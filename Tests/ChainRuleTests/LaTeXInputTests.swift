@@ -1,7 +1,14 @@
+import ChainRule
 import Foundation
 import Testing
 
-@testable import ChainRule
+@testable import ChainRuleBackprop
+@testable import ChainRuleCalculus
+@testable import ChainRuleExpression
+@testable import ChainRuleNumeric
+@testable import ChainRuleRender
+@testable import ChainRuleSupport
+@testable import ChainRuleSyntax
 
 /// LaTeX input: the textbook's formulas read unchanged, construct by construct, with diagnostics
 /// for what is not supported, and everything the LaTeX printer writes reads back.

@@ -1,6 +1,13 @@
+import ChainRule
 import Testing
 
-@testable import ChainRule
+@testable import ChainRuleBackprop
+@testable import ChainRuleCalculus
+@testable import ChainRuleExpression
+@testable import ChainRuleNumeric
+@testable import ChainRuleRender
+@testable import ChainRuleSupport
+@testable import ChainRuleSyntax
 
 /// `Operands` holds up to three ids inline and more in an array; either way it must behave as the
 /// plain list of ids it stands for.

@@ -1,7 +1,14 @@
+import ChainRule
 import Foundation
 import Testing
 
-@testable import ChainRule
+@testable import ChainRuleBackprop
+@testable import ChainRuleCalculus
+@testable import ChainRuleExpression
+@testable import ChainRuleNumeric
+@testable import ChainRuleRender
+@testable import ChainRuleSupport
+@testable import ChainRuleSyntax
 
 /// Failures found by the property tests and the fuzzer, minimised and kept: each row runs every
 /// property check of ``PropertyCheck`` on one formula. A row whose bug is not fixed yet is marked

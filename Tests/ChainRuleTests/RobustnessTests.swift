@@ -1,7 +1,14 @@
+import ChainRule
 import Foundation
 import Testing
 
-@testable import ChainRule
+@testable import ChainRuleBackprop
+@testable import ChainRuleCalculus
+@testable import ChainRuleExpression
+@testable import ChainRuleNumeric
+@testable import ChainRuleRender
+@testable import ChainRuleSupport
+@testable import ChainRuleSyntax
 
 /// Large and deep inputs must end in a value or a diagnostic, never a crash. Each runs in its own
 /// process (an exit test), so a stack overflow fails one test instead of ending the whole run.

@@ -1,7 +1,14 @@
+import ChainRule
 import Foundation
 import Testing
 
-@testable import ChainRule
+@testable import ChainRuleBackprop
+@testable import ChainRuleCalculus
+@testable import ChainRuleExpression
+@testable import ChainRuleNumeric
+@testable import ChainRuleRender
+@testable import ChainRuleSupport
+@testable import ChainRuleSyntax
 
 /// The numeric tape: its gradient equals the symbolic gradient and the reference values.
 @Suite struct TapeTests {

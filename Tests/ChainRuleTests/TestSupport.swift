@@ -1,7 +1,14 @@
+import ChainRule
 import Foundation
 import Testing
 
-@testable import ChainRule
+@testable import ChainRuleBackprop
+@testable import ChainRuleCalculus
+@testable import ChainRuleExpression
+@testable import ChainRuleNumeric
+@testable import ChainRuleRender
+@testable import ChainRuleSupport
+@testable import ChainRuleSyntax
 
 /// SplitMix64: a tiny seeded generator, so every "random" point is the same on every run.
 struct SplitMix64: RandomNumberGenerator {

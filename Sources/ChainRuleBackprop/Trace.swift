@@ -1,0 +1,341 @@
+import ChainRuleCalculus
+import ChainRuleExpression
+import ChainRuleNumeric
+import ChainRuleSupport
+import ChainRuleSyntax
+
+/// A formula cut into the named steps of a forward pass (see ``StepGranularity``).
+public struct ForwardProgram {
+  /// The formula.
+  public let formula: Formula
+  /// The graph holding the steps' expressions (in terms of earlier step names).
+  public let graph: ExpressionGraph
+  /// The steps in evaluation order; the last is the result.
+  public let steps: [Step]
+
+  /// Cuts `formula` into steps; names in `dataNames` are data, not parameters.
+  public init(formula: Formula, dataNames: Set<String>, granularity: StepGranularity = .textbook) {
+    self.formula = formula
+    let graph = ExpressionGraph()
+    self.graph = graph
+    var cutter = StepCutter(
+      graph: graph, granularity: granularity, dataNames: dataNames,
+      reserved: Set(formula.variables + formula.program.definitions.compactMap(\.name)))
+    for definition in formula.program.definitions {
+      let body = graph.build(definition.body)
+      cutter.cutDefinition(body, named: definition.name ?? formula.resultName)
+    }
+    steps = cutter.steps
+  }
+
+  /// The parameters in the order they enter the forward pass (β₀, ω₀, β₁, … for the toy model):
+  /// every variable that is not data, ordered by the first step that uses it.
+  public func parameters(excluding dataNames: Set<String>) -> [String] {
+    var ordered: [String] = []
+    var seen: Set<String> = []
+    let variables = Set(formula.variables)
+    for step in steps {
+      for name in graph.symbols(in: step.expression)
+      where !dataNames.contains(name) && variables.contains(name) && seen.insert(name).inserted {
+        ordered.append(name)
+      }
+    }
+    return ordered
+  }
+}
+
+/// A formula computed two ways: the stored forward pass with its backward pass, and the
+/// expanded closed-form derivatives, with values and costs.
+///
+/// Backward pass #1 gives ∂ℓ/∂s for every step s, last to first, as a sum over the steps c
+/// that use s: ∂ℓ/∂s = Σ_c (∂c/∂s)·∂ℓ/∂c. Backward pass #2 gives every parameter's derivative
+/// from the steps it enters: ∂ℓ/∂θ = Σ_s (∂s/∂θ)·∂ℓ/∂s. Local derivatives reuse stored values
+/// where a step already holds them (exp(f₁) is h₂; σ(u)·(1 − σ(u)) is out·(1 − out)).
+///
+/// ```swift
+/// let program = ForwardProgram(formula: formula, dataNames: ["x", "y"])
+/// let trace = try Trace(program: program, parameters: ["beta0", "omega0"],
+///                       point: ["beta0": 1, "omega0": 0.1, "x": 2.3, "y": 2],
+///                       printedOperations: { $0.treeOperationCount($1) })
+/// trace.gradients[0].backpropValue
+/// ```
+public struct Trace {
+  /// A forward step with its value.
+  public struct ForwardStep: Sendable {
+    public var step: Step
+    public var value: Double
+  }
+
+  /// One contribution `local · ∂ℓ/∂consumer` to an adjoint.
+  public struct Contribution: Sendable {
+    /// The step whose adjoint is reused (nil for the loss itself, whose adjoint is 1).
+    public var consumer: String?
+    /// ∂consumer/∂target, in terms of stored steps.
+    public var local: NodeID
+    public var localValue: Double
+  }
+
+  /// ∂ℓ/∂target as a sum of contributions, with its value.
+  public struct Adjoint: Sendable {
+    public var target: String
+    public var contributions: [Contribution]
+    public var value: Double
+  }
+
+  /// One parameter's derivative reached both ways, and by finite differences.
+  public struct GradientComparison: Sendable {
+    public var parameter: String
+    /// The expanded closed form, simplified (in the formula's graph).
+    public var closedForm: NodeID
+    public var closedFormValue: Double
+    public var backpropValue: Double
+    public var numericValue: Double
+    /// Operations of the closed form as printed.
+    public var closedFormOperations: Int
+    /// Whether the closed form is too large to simplify and print (``closedForm`` is then the
+    /// shared, unsimplified derivative and ``closedFormOperations`` its size as a tree).
+    public var isSummarised: Bool
+  }
+
+  /// Closed forms larger than this many operations (as trees) are neither simplified nor printed.
+  public static let closedFormLimit = 10_000
+  /// Central differences are computed for the first this-many parameters only.
+  public static let numericLimit = 64
+
+  /// What each way costs.
+  public struct Cost: Sendable {
+    /// Operations to evaluate every closed form separately.
+    public var closedFormOperations: Int
+    /// Operations of the forward pass.
+    public var forwardOperations: Int
+    /// Operations of both backward passes (local derivatives, products, sums).
+    public var backwardOperations: Int
+    /// The steps whose values the backward pass reads.
+    public var storedSteps: [String]
+  }
+
+  /// The formula traced.
+  public let formula: Formula
+  /// The graph holding the steps and their local derivatives.
+  public let graph: ExpressionGraph
+  public let forward: [ForwardStep]
+  /// Backward pass #1, last step first.
+  public let backward: [Adjoint]
+  /// Backward pass #2, one per parameter.
+  public let parameterAdjoints: [Adjoint]
+  public let gradients: [GradientComparison]
+  public let cost: Cost
+  /// The point, variable name → value.
+  public let point: [String: Double]
+
+  /// Errors that stop a trace.
+  public enum Failure: Error, Sendable {
+    /// A step has no value at the point; `step` names it and the error's node is in the
+    /// forward program's graph.
+    case evaluation(EvaluationError, step: String)
+  }
+
+  /// Runs both passes of `program` at `point`.
+  ///
+  /// - Parameters:
+  ///   - program: The formula cut into steps.
+  ///   - parameters: The variables to differentiate by.
+  ///   - point: A value for every variable.
+  ///   - printedOperations: Counts a closed form's operations as printed (see Render).
+  /// - Throws: ``Failure`` when a step has no value at the point (e.g. overflow in `exp`).
+  public init(
+    program: ForwardProgram, parameters: [String], point: [String: Double],
+    printedOperations: (ExpressionGraph, NodeID) -> Int
+  ) throws(Failure) {
+    let formula = program.formula
+    self.formula = formula
+    self.point = point
+    let graph = program.graph
+    self.graph = graph
+    let steps = program.steps
+    let stepNames = steps.map(\.name)
+
+    // Forward pass: each step evaluated once, from stored values.
+    var values = point
+    var forward: [ForwardStep] = []
+    let evaluator = Evaluator(graph: graph)
+    for step in steps {
+      do {
+        let value = try evaluator.evaluate(step.expression, at: values)
+        values[step.name] = value
+        forward.append(ForwardStep(step: step, value: value))
+      } catch {
+        throw .evaluation(error, step: step.name)
+      }
+    }
+    self.forward = forward
+
+    // Local derivatives rewrite in terms of stored steps: exp(f₁) → h₂.
+    var canonical = CanonicalForm(graph: graph)
+    var reuse: [NodeID: NodeID] = [:]
+    for step in steps where graph.numberValue(step.expression) == nil {
+      if case .symbol = graph[step.expression] { continue }
+      reuse[canonical.simplify(step.expression)] = graph.symbol(step.name)
+    }
+    let differentiator = Differentiator(graph: graph)
+    func local(_ expression: NodeID, _ name: String) -> NodeID {
+      let raw = differentiator.derivative(of: expression, withRespectTo: name)
+      let simple = canonical.simplify(raw)
+      return canonical.simplify(Self.substitute(simple, reuse, in: graph))
+    }
+    func value(_ id: NodeID) -> Double { (try? evaluator.evaluate(id, at: values)) ?? .nan }
+
+    // Which steps use each name, found once: the passes below ask for every step and parameter.
+    var users: [String: [Int]] = [:]
+    for (index, step) in steps.enumerated() {
+      for name in graph.symbols(in: step.expression) { users[name, default: []].append(index) }
+    }
+
+    // Backward pass #1: adjoints of steps, last to first.
+    var adjointValue: [String: Double] = [:]
+    var backward: [Adjoint] = []
+    for (index, step) in steps.enumerated().reversed() {
+      var contributions: [Contribution] = []
+      if index == steps.count - 1 {
+        adjointValue[step.name] = 1
+        continue
+      }
+      for consumer in (users[step.name] ?? []).filter({ $0 > index }).map({ steps[$0] }) {
+        let d = local(consumer.expression, step.name)
+        contributions.append(Contribution(consumer: consumer.name, local: d, localValue: value(d)))
+      }
+      let total = contributions.reduce(0.0) { $0 + $1.localValue * (adjointValue[$1.consumer ?? ""] ?? 0) }
+      adjointValue[step.name] = total
+      backward.append(
+        Adjoint(target: step.name, contributions: Self.folded(contributions, last: steps.last?.name), value: total))
+    }
+    self.backward = backward
+
+    // Backward pass #2: parameters from the steps they enter.
+    var parameterAdjoints: [Adjoint] = []
+    for parameter in parameters {
+      var contributions: [Contribution] = []
+      for step in (users[parameter] ?? []).map({ steps[$0] }) {
+        let d = local(step.expression, parameter)
+        contributions.append(Contribution(consumer: step.name, local: d, localValue: value(d)))
+      }
+      let total = contributions.reduce(0.0) { $0 + $1.localValue * (adjointValue[$1.consumer ?? ""] ?? 0) }
+      parameterAdjoints.append(
+        Adjoint(target: parameter, contributions: Self.folded(contributions, last: steps.last?.name), value: total))
+    }
+    self.parameterAdjoints = parameterAdjoints
+
+    // The closed forms, and central differences, for the contrast.
+    let closed = formula.gradient(withRespectTo: parameters)
+    let checker = GradientCheck(graph: formula.graph)
+    // The closed forms share their nodes: evaluate them all in one pass.
+    let closedValues = try? Evaluator(graph: formula.graph).values(of: closed, at: point).values
+    var gradients: [GradientComparison] = []
+    let treeSizes = formula.graph.treeOperationCounts(closed)
+    for (i, parameter) in parameters.enumerated() {
+      // A closed form of a deep formula is huge (quadratic in the depth): count it, do not print it.
+      let treeSize = treeSizes[i]
+      let summarised = treeSize > Self.closedFormLimit
+      let simple = summarised ? closed[i] : formula.simplified(closed[i])
+      let closedValue = closedValues?[closed[i]] ?? .nan
+      // Central differences cost two evaluations of the whole formula per parameter: the point
+      // backpropagation makes. Past `numericLimit` parameters they are left out.
+      let numeric =
+        i < Self.numericLimit
+        ? checker.centralDifference(formula.root, variable: parameter, at: point).value : .nan
+      gradients.append(
+        GradientComparison(
+          parameter: parameter, closedForm: simple, closedFormValue: closedValue,
+          backpropValue: parameterAdjoints[i].value, numericValue: numeric,
+          closedFormOperations: summarised ? treeSize : printedOperations(formula.graph, simple),
+          isSummarised: summarised))
+    }
+    self.gradients = gradients
+
+    // Costs: what the backward pass computes, and which stored values it reads.
+    func operations(_ id: NodeID) -> Int { printedOperations(graph, id) }
+    let forwardOperations = steps.reduce(0) { $0 + operations($1.expression) }
+    var backwardOperations = 0
+    var stored: Set<String> = []
+    for adjoint in backward + parameterAdjoints {
+      backwardOperations += max(0, adjoint.contributions.count - 1)
+      for contribution in adjoint.contributions {
+        backwardOperations += operations(contribution.local)
+        let isOne = graph.numberValue(contribution.local) == 1
+        if contribution.consumer != nil && !isOne { backwardOperations += 1 }
+        stored.formUnion(graph.symbols(in: contribution.local).filter { stepNames.contains($0) })
+      }
+    }
+    cost = Cost(
+      closedFormOperations: gradients.reduce(0) { $0.addingReportingOverflow($1.closedFormOperations).partialValue },
+      forwardOperations: forwardOperations, backwardOperations: backwardOperations,
+      storedSteps: stepNames.filter { stored.contains($0) })
+  }
+
+  /// Contributions from the result step carry adjoint 1: they print as the local part alone.
+  private static func folded(_ contributions: [Contribution], last: String?) -> [Contribution] {
+    contributions.map { c in
+      var c = c
+      if c.consumer == last { c.consumer = nil }
+      return c
+    }
+  }
+
+  /// `id` with every subexpression found in `map` replaced by its step symbol.
+  static func substitute(_ id: NodeID, _ map: [NodeID: NodeID], in graph: ExpressionGraph) -> NodeID {
+    if let symbol = map[id] { return symbol }
+    let node = graph[id]
+    let children = node.children
+    if children.isEmpty { return id }
+    let replaced = children.map { substitute($0, map, in: graph) }
+    if replaced.elementsEqual(children) { return id }
+    switch node {
+    case .sum: return graph.sum(replaced)
+    case .product: return graph.product(replaced)
+    case .power: return graph.power(replaced[0], replaced[1])
+    case .call(let function, _): return graph.call(function, replaced)
+    case .number, .symbol: return id
+    }
+  }
+
+  /// The result's value: the last forward step.
+  public var loss: Double { forward.last?.value ?? .nan }
+
+  /// The largest relative disagreement between closed form, backprop and numeric values.
+  ///
+  /// Relative to the larger of the values and 10⁻⁸, so a derivative that is 0 and a central
+  /// difference of 10⁻¹⁶ (rounding) count as agreeing.
+  public var largestDisagreement: Double {
+    var worst = 0.0
+    for g in gradients {
+      let values = [g.closedFormValue, g.backpropValue, g.numericValue]
+      let scale = Swift.max(values.map(Swift.abs).max() ?? 0, 1e-8)
+      let spread = (values.max() ?? 0) - (values.min() ?? 0)
+      worst = Swift.max(worst, spread / scale)
+    }
+    return worst
+  }
+
+  /// One gradient-descent step θ ← θ − η·∂ℓ/∂θ with the backprop gradient, and the loss after it.
+  public func update(rate: Double) -> (parameters: [(String, Double, Double)], lossAfter: Double) {
+    var next = point
+    var changes: [(String, Double, Double)] = []
+    for g in gradients {
+      let before = point[g.parameter] ?? 0
+      let after = before - rate * g.backpropValue
+      next[g.parameter] = after
+      changes.append((g.parameter, before, after))
+    }
+    let after = (try? Evaluator(graph: formula.graph).evaluate(formula.root, at: next)) ?? .nan
+    return (changes, after)
+  }
+
+  /// Default data names: `x`, `y`, `t`, `i` with any subscript, and `target`/`input`.
+  public static func defaultDataNames(among variables: [String]) -> Set<String> {
+    Set(
+      variables.filter { name in
+        let base = SymbolSpelling(canonical: name).base
+        return ["x", "y", "t", "i", "x_i", "y_i", "target", "input"].contains(base)
+      })
+  }
+}

@@ -1,0 +1,221 @@
+import ChainRuleSupport
+import ChainRuleSyntax
+
+extension ExpressionGraph {
+  /// Builds the graph of a syntax tree; names in `definitions` stand for their definitions.
+  ///
+  /// Subtraction and division become sums and powers (`a − b = a + (−1)·b`, `a/b = a·b⁻¹`).
+  /// Recursive for the first levels, then iterative, so deep formulas cannot overflow the stack.
+  public func build(_ tree: SyntaxTree, definitions: [String: NodeID] = [:]) -> NodeID {
+    build(tree, definitions, depth: 0)
+  }
+
+  /// Levels built by recursion before a subtree is handed to the iterative builder.
+  private static let recursionLimit = 200
+
+  private func build(_ tree: SyntaxTree, _ definitions: [String: NodeID], depth: Int) -> NodeID {
+    guard depth < Self.recursionLimit else { return buildIteratively(tree, definitions) }
+    switch tree {
+    case .number(let value, _): return number(value)
+    case .name(let name, _): return definitions[name] ?? symbol(name)
+    case .negate(let operand, _): return negate(build(operand, definitions, depth: depth + 1))
+    case .binary(let op, let left, let right, _):
+      let a = build(left, definitions, depth: depth + 1)
+      let b = build(right, definitions, depth: depth + 1)
+      return combine(op, a, b)
+    case .call(let function, let arguments, _):
+      var operands: [NodeID] = []
+      operands.reserveCapacity(arguments.count)
+      for argument in arguments { operands.append(build(argument, definitions, depth: depth + 1)) }
+      return call(function, operands)
+    }
+  }
+
+  private func combine(_ op: SyntaxTree.Operator, _ left: NodeID, _ right: NodeID) -> NodeID {
+    switch op {
+    case .add: add(left, right)
+    case .subtract: subtract(left, right)
+    case .multiply: multiply(left, right)
+    case .divide: divide(left, right)
+    case .power: power(left, right)
+    }
+  }
+
+  /// ``build(_:definitions:)`` with an explicit stack, for trees of any depth.
+  private func buildIteratively(_ tree: SyntaxTree, _ definitions: [String: NodeID]) -> NodeID {
+    enum Work {
+      case visit(SyntaxTree)
+      case combine(SyntaxTree)
+    }
+    var work: [Work] = [.visit(tree)]
+    var values: [NodeID] = []
+    while let item = work.popLast() {
+      switch item {
+      case .visit(let node):
+        switch node {
+        case .number(let value, _): values.append(number(value))
+        case .name(let name, _): values.append(definitions[name] ?? symbol(name))
+        case .negate(let operand, _):
+          work.append(.combine(node))
+          work.append(.visit(operand))
+        case .binary(_, let left, let right, _):
+          work.append(.combine(node))
+          work.append(.visit(right))
+          work.append(.visit(left))
+        case .call(_, let arguments, _):
+          work.append(.combine(node))
+          work.append(contentsOf: arguments.reversed().map { .visit($0) })
+        }
+      case .combine(let node):
+        switch node {
+        case .negate:
+          let operand = values.removeLast()
+          values.append(negate(operand))
+        case .binary(let op, _, _, _):
+          let right = values.removeLast()
+          let left = values.removeLast()
+          values.append(combine(op, left, right))
+        case .call(let function, let arguments, _):
+          let operands = Array(values.suffix(arguments.count))
+          values.removeLast(arguments.count)
+          values.append(call(function, operands))
+        case .number, .name: break
+        }
+      }
+    }
+    return values.last ?? number(0)
+  }
+
+  /// Builds every definition of `program` in order; returns each defined name's node and the
+  /// result (the last line), with earlier definitions substituted into later ones.
+  public func build(_ program: Program) -> (definitions: [String: NodeID], result: NodeID) {
+    var definitions: [String: NodeID] = [:]
+    definitions.reserveCapacity(program.definitions.count)
+    var result = number(0)
+    for definition in program.definitions {
+      result = build(definition.body, definitions: definitions)
+      if let name = definition.name { definitions[name] = result }
+    }
+    return (definitions, result)
+  }
+
+  /// The variables of `id` in order of first appearance, reading the formula left to right.
+  public func symbols(in id: NodeID) -> [String] {
+    // Visited ids are marked in a flag per id below `id` (cheaper than hashing each), except for
+    // a small expression high in a large graph: a set until it has seen 4,096 nodes.
+    var seen: Set<NodeID> = []
+    var marked = [Bool](repeating: false, count: id.index < 4_096 ? Int(id.index) + 1 : 0)
+    func firstVisit(_ next: NodeID) -> Bool {
+      if !marked.isEmpty {
+        let index = Int(next.index)
+        if marked[index] { return false }
+        marked[index] = true
+        return true
+      }
+      guard seen.insert(next).inserted else { return false }
+      if seen.count > 4_096 {
+        marked = [Bool](repeating: false, count: Int(id.index) + 1)
+        for old in seen { marked[Int(old.index)] = true }
+        seen = []
+      }
+      return true
+    }
+    var names: [String] = []
+    names.reserveCapacity(16)
+    var stack = [id]
+    stack.reserveCapacity(32)
+    while let next = stack.popLast() {
+      guard firstVisit(next) else { continue }
+      if let name = symbolName(next) {
+        names.append(name)
+        continue
+      }
+      for slot in operandSlots(next).reversed() { stack.append(operand(atSlot: slot)) }
+    }
+    return names
+  }
+
+  /// The ids reachable from `root`, ascending: the order of a forward pass.
+  public func reachable(from root: NodeID) -> [NodeID] {
+    reachable(from: [root])
+  }
+
+  /// The ids reachable from any of `roots`, each once, ascending.
+  public func reachable(from roots: [NodeID]) -> [NodeID] {
+    guard let top = roots.max() else { return [] }
+    // A small expression high in a large graph: walk it, rather than scan every id below it.
+    if top.index > 4096 {
+      var seen = Set(roots)
+      var stack = Array(seen)
+      while let next = stack.popLast() {
+        for slot in operandSlots(next) where seen.insert(operand(atSlot: slot)).inserted {
+          stack.append(operand(atSlot: slot))
+        }
+        if seen.count > Int(top.index) / 8 { return scanReachable(from: roots, top: top) }
+      }
+      return seen.sorted()
+    }
+    return scanReachable(from: roots, top: top)
+  }
+
+  /// ``reachable(from:)`` by one descending scan over the ids below `top`: children have
+  /// smaller ids, so a mark reaches them before the scan does.
+  private func scanReachable(from roots: [NodeID], top: NodeID) -> [NodeID] {
+    var marked = [Bool](repeating: false, count: Int(top.index) + 1)
+    for root in roots { marked[Int(root.index)] = true }
+    var order: [NodeID] = []
+    order.reserveCapacity(Int(top.index) + 1)
+    var i = Int(top.index)
+    while i >= 0 {
+      if marked[i] {
+        order.append(NodeID(i))
+        for slot in operandSlots(NodeID(i)) { marked[Int(operand(atSlot: slot).index)] = true }
+      }
+      i -= 1
+    }
+    return order.reversed()
+  }
+
+  /// The number of operations in `id` written out as a tree, without sharing: `k − 1` for a
+  /// sum or product of `k` operands, one for each power and call. Saturates at `Int.max`.
+  public func treeOperationCount(_ id: NodeID) -> Int {
+    treeOperationCounts([id])[0]
+  }
+
+  /// ``treeOperationCount(_:)`` of each id, from one ascending pass over the graph.
+  public func treeOperationCounts(_ ids: [NodeID]) -> [Int] {
+    guard let top = ids.max() else { return [] }
+    var counts = [Int](repeating: 0, count: Int(top.index) + 1)
+    for index in counts.indices {
+      let id = NodeID(index)
+      let slots = operandSlots(id)
+      var total: Int
+      switch kind(id) {
+      case .number, .symbol: continue
+      case .sum, .product: total = slots.count - 1
+      case .power, .call: total = 1
+      }
+      for slot in slots { total = Self.saturatingSum(total, counts[Int(operand(atSlot: slot).index)]) }
+      counts[index] = total
+    }
+    return ids.map { counts[Int($0.index)] }
+  }
+
+  private static func saturatingSum(_ a: Int, _ b: Int) -> Int {
+    let (sum, overflow) = a.addingReportingOverflow(b)
+    return overflow ? Int.max : sum
+  }
+
+  /// The number of distinct nodes the ids depend on together: their size with sharing.
+  public func distinctNodeCount(_ ids: [NodeID]) -> Int {
+    guard let top = ids.max() else { return 0 }
+    var marked = [Bool](repeating: false, count: Int(top.index) + 1)
+    for id in ids { marked[Int(id.index)] = true }
+    var count = 0
+    for index in marked.indices.reversed() where marked[index] {
+      count += 1
+      for slot in operandSlots(NodeID(index)) { marked[Int(operand(atSlot: slot).index)] = true }
+    }
+    return count
+  }
+}

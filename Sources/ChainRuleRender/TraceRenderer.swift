@@ -1,0 +1,205 @@
+import ChainRuleBackprop
+import ChainRuleCalculus
+import ChainRuleExpression
+import ChainRuleNumeric
+import ChainRuleSupport
+import ChainRuleSyntax
+import Foundation
+
+/// Prints a ``Trace`` as text (plain or Unicode) and as JSON.
+public struct TraceRenderer {
+  public let trace: Trace
+  public let notation: Notation
+  /// Brackets around function arguments in LaTeX.
+  public var brackets: ExpressionPrinter.Brackets = .square {
+    didSet { stepPrinter.brackets = brackets }
+  }
+  /// Prints the steps and local derivatives; one printer, so shared parts are formatted once.
+  private var stepPrinter: ExpressionPrinter
+
+  /// Creates a renderer for `trace` in `notation` (``text(update:)`` is for plain and Unicode;
+  /// ``LaTeXDocument`` lays out the LaTeX version).
+  public init(trace: Trace, notation: Notation) {
+    self.trace = trace
+    self.notation = notation
+    stepPrinter = ExpressionPrinter(graph: trace.graph, notation: notation, brackets: .square)
+  }
+  private var resultName: String { trace.forward.last?.step.name ?? "l" }
+
+  /// ∂ℓ/∂name in this notation.
+  public func partial(_ name: String) -> String { notation.partial(of: resultName, withRespectTo: name) }
+
+  /// The right-hand side of an adjoint: `ω₃·∂ℓ/∂f₃ + …`, one term per contribution.
+  public func expression(of adjoint: Trace.Adjoint) -> String {
+    if adjoint.contributions.isEmpty { return "0" }
+    return adjoint.contributions.map { c in
+      guard let consumer = c.consumer else { return stepPrinter.string(c.local) }
+      if trace.graph.numberValue(c.local) == 1 { return partial(consumer) }
+      return stepPrinter.factorString(c.local) + stepPrinter.times + partial(consumer)
+    }.joined(separator: " + ")
+  }
+
+  /// `name = expression   = value` lines, values aligned.
+  private func aligned(_ rows: [(String, String)], _ values: [Double]) -> String {
+    let width = rows.map { $0.0.count + 3 + $0.1.count }.max() ?? 0
+    return zip(rows, values).map { row, value in
+      let left = "  \(row.0) = \(row.1)"
+      return left + String(repeating: " ", count: max(1, width + 4 - left.count)) + "= " + format(value)
+    }.joined(separator: "\n") + "\n"
+  }
+
+  private func format(_ value: Double) -> String {
+    guard value.isFinite else { return "undefined" }
+    var text = String(format: "%.12g", value == 0 ? 0 : value)
+    if notation == .unicode { text = text.replacingOccurrences(of: "-", with: "−") }
+    return text
+  }
+
+  /// The whole trace as text.
+  public func text(update: (rate: Double, parameters: [(String, Double, Double)], lossAfter: Double)? = nil) -> String {
+    var out = ""
+    out += "Forward pass: each step computed once and stored\n"
+    out += aligned(
+      trace.forward.map { (notation.name($0.step.name), stepPrinter.string($0.step.expression)) },
+      trace.forward.map(\.value))
+    out += "\nBackward pass #1: \(partial("…")) for every step, last to first, reusing stored values\n"
+    out += aligned(trace.backward.map { (partial($0.target), expression(of: $0)) }, trace.backward.map(\.value))
+    out += "\nBackward pass #2: every parameter's derivative from the step it enters\n"
+    out += aligned(
+      trace.parameterAdjoints.map { (partial($0.target), expression(of: $0)) },
+      trace.parameterAdjoints.map(\.value))
+    out += "\nThe same derivatives as expanded closed forms\n"
+    let closedPrinter = ExpressionPrinter(graph: trace.formula.graph, notation: notation)
+    for g in trace.gradients {
+      if g.isSummarised {
+        out += "  \(partial(g.parameter)): \(g.closedFormOperations) operations written out (not printed)\n"
+        continue
+      }
+      out += "  \(partial(g.parameter)) = \(closedPrinter.string(g.closedForm))\n"
+    }
+    out += "\nThree ways to the same numbers\n"
+    var table = [["parameter", "closed form", "backprop", "central difference", "closed-form operations"]]
+    for g in trace.gradients {
+      table.append([
+        notation.name(g.parameter), format(g.closedFormValue), format(g.backpropValue),
+        format(g.numericValue), String(g.closedFormOperations),
+      ])
+    }
+    out += indent(TableLayout.render(table))
+    out += "  largest relative disagreement: \(String(format: "%.1e", trace.largestDisagreement))\n"
+    let cost = trace.cost
+    let passes = cost.forwardOperations + cost.backwardOperations
+    out += "\nCost\n"
+    out += "  every closed form evaluated separately:  \(cost.closedFormOperations) operations\n"
+    out +=
+      "  one forward pass + one backward pass:    \(cost.forwardOperations) + \(cost.backwardOperations) = \(passes) operations\n"
+    let stored = cost.storedSteps.map(notation.name).joined(separator: ", ")
+    out += "  values kept in memory for the backward pass: \(cost.storedSteps.count) (\(stored))\n"
+    out += "  The closed forms recompute the same subexpressions again and again; the backward pass\n"
+    out += "  reuses what the forward pass stored, which is why training needs more memory than inference.\n"
+    if let update {
+      out += "\nOne gradient-descent step, θ ← θ − η·\(partial("θ")) with η = \(format(update.rate))\n"
+      var rows = [["parameter", "before", "after"]]
+      for (name, before, after) in update.parameters {
+        rows.append([notation.name(name), format(before), format(after)])
+      }
+      out += indent(TableLayout.render(rows))
+      out += "  \(notation.name(resultName)): \(format(trace.loss)) → \(format(update.lossAfter))\n"
+    }
+    return out
+  }
+
+  private func indent(_ text: String) -> String {
+    text.split(separator: "\n", omittingEmptySubsequences: false).map { $0.isEmpty ? "" : "  " + $0 }
+      .joined(separator: "\n")
+  }
+
+  /// The trace as JSON: forward, backward, gradient, cost (and update).
+  public func json(update: (rate: Double, parameters: [(String, Double, Double)], lossAfter: Double)? = nil)
+    -> JSONValue
+  {
+    let plain = ExpressionPrinter(graph: trace.graph, notation: .plain)
+    let closed = ExpressionPrinter(graph: trace.formula.graph, notation: .plain)
+    let ascii = TraceRenderer(trace: trace, notation: .plain)
+    var object: [(String, JSONValue)] = [
+      (
+        "forward",
+        .array(
+          trace.forward.map {
+            .object([
+              ("name", .string($0.step.name)), ("expression", .string(plain.string($0.step.expression))),
+              ("value", .number($0.value)),
+            ])
+          })
+      ),
+      (
+        "backward",
+        .array(
+          (trace.backward + trace.parameterAdjoints).map {
+            .object([
+              ("name", .string(ascii.partial($0.target))), ("expression", .string(ascii.expression(of: $0))),
+              ("value", .number($0.value)),
+            ])
+          })
+      ),
+      (
+        "gradient",
+        .array(
+          trace.gradients.map {
+            .object([
+              ("wrt", .string($0.parameter)),
+              ("closedForm", $0.isSummarised ? .null : .string(closed.string($0.closedForm))),
+              ("closedFormValue", .number($0.closedFormValue)), ("backpropValue", .number($0.backpropValue)),
+              ("numericValue", .number($0.numericValue)), ("closedFormOperations", .integer($0.closedFormOperations)),
+            ])
+          })
+      ),
+      (
+        "cost",
+        .object([
+          ("closedFormOperations", .integer(trace.cost.closedFormOperations)),
+          ("forwardOperations", .integer(trace.cost.forwardOperations)),
+          ("backwardOperations", .integer(trace.cost.backwardOperations)),
+          ("storedValues", .integer(trace.cost.storedSteps.count)),
+          ("storedSteps", .array(trace.cost.storedSteps.map { .string($0) })),
+        ])
+      ),
+      ("largestDisagreement", .number(trace.largestDisagreement)),
+    ]
+    if let update {
+      object.append(
+        (
+          "update",
+          .object([
+            ("rate", .number(update.rate)), ("lossBefore", .number(trace.loss)),
+            ("lossAfter", .number(update.lossAfter)),
+            (
+              "parameters",
+              .array(
+                update.parameters.map {
+                  .object([("name", .string($0.0)), ("before", .number($0.1)), ("after", .number($0.2))])
+                })
+            ),
+          ])
+        ))
+    }
+    return .object(object)
+  }
+}
+
+/// Left-aligned text columns separated by three spaces.
+public enum TableLayout {
+  /// The rows as aligned lines; the last column is not padded.
+  public static func render(_ rows: [[String]]) -> String {
+    let columns = rows.map(\.count).max() ?? 0
+    var widths = [Int](repeating: 0, count: columns)
+    for row in rows {
+      for (i, cell) in row.enumerated() { widths[i] = max(widths[i], cell.count) }
+    }
+    return rows.map { row in
+      row.enumerated().map { i, cell in
+        i == row.count - 1 ? cell : cell + String(repeating: " ", count: widths[i] - cell.count)
+      }.joined(separator: "   ")
+    }.joined(separator: "\n") + "\n"
+  }
+}

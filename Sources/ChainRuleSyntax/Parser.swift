@@ -1,0 +1,548 @@
+import ChainRuleSupport
+
+/// A hand-written Pratt parser for ChainRule's formula grammar, in plain text or LaTeX.
+///
+/// Precedence, from loosest to tightest: `+ −`, `· /` (and a number directly before a name or
+/// bracket, `2x`), unary `−`/`+`, `^`. `^` is right-associative and binds tighter than unary minus:
+/// `2^3^2` = 2⁹ and `-x^2` = −(x²); its right side may carry a sign (`x^-1`).
+///
+/// LaTeX input is turned into the same tokens by `LaTeXLexer` and read by the same rules, with
+/// two additions: operands side by side multiply, at the precedence of `·` (`\omega_1 x`,
+/// `\sin[x] \cos[x]`), and a function without brackets takes one factor as its argument
+/// (`\sin x`, `\log 2x`, `\exp x^2`; `\sin x \cos y` is sin(x)·cos(y)).
+///
+/// ```swift
+/// let program = try Parser.parse("f = beta0 + omega0*x\nl = (f - y)^2")
+/// let same = try Parser.parse("f = \\beta_0 + \\omega_0 x \\\\ \\ell = (f - y)^2", syntax: .latex)
+/// ```
+public struct Parser {
+  /// The deepest nesting of brackets and calls accepted before a diagnostic.
+  public static let maximumDepth = 2_000
+  /// The largest input accepted, in bytes.
+  public static let maximumInputBytes = 4_000_000
+
+  private let source: String
+  private let tokens: [Token]
+  /// The names the `.name` tokens refer to.
+  private let names: [String]
+  private var index = 0
+  /// Nesting of the expression being parsed: 0 at the top of a line, +1 per bracket, call,
+  /// sign or exponent around the current token.
+  private var depth = -1
+  /// Open brackets around the current token, to tell a stray `)` from an empty group.
+  private var openGroups = 0
+  /// Whether a number here may multiply the name or bracket after it (`2x`): not in an
+  /// exponent, where `x^2 y` would otherwise silently read as x^(2y).
+  private var numberMayMultiply = true
+  private var defined: Set<String> = []
+  /// The name on the left of the line being parsed, and whether its body has used it.
+  private var definingName: String? = nil
+  private var bodyUsesDefiningName = false
+  /// LaTeX input: side-by-side operands multiply and functions may go without brackets.
+  private let readsLaTeX: Bool
+
+  private init(source: String, tokens: [Token], names: [String], readsLaTeX: Bool) {
+    self.source = source
+    self.tokens = tokens
+    self.names = names
+    self.readsLaTeX = readsLaTeX
+  }
+
+  /// Parses `source` into a program of one or more definitions, in the syntax it is written in:
+  /// LaTeX if it holds a backslash command, plain otherwise (see ``InputSyntax/auto``).
+  ///
+  /// - Parameter source: A formula, or lines `name = formula` (separated by line breaks or `;`).
+  /// - Returns: The parsed program.
+  /// - Throws: ``Diagnostic`` for the first problem found.
+  public static func parse(_ source: String) throws(Diagnostic) -> Program {
+    try parse(source, syntax: .auto)
+  }
+
+  /// Parses `source` written in `syntax` into a program of one or more definitions.
+  ///
+  /// ```swift
+  /// let book = #"f[x, \phi] = \beta_1 + \omega_1 \cdot \sin[\beta_0 + \omega_0 \cdot x]"#
+  /// let program = try Parser.parse(book, syntax: .latex)
+  /// ```
+  ///
+  /// - Parameters:
+  ///   - source: A formula, or lines `name = formula` (separated by line breaks, `;`, or `\\` in
+  ///     LaTeX).
+  ///   - syntax: `.plain`, `.latex`, or `.auto` to choose by the text (``InputSyntax/resolved(for:)``).
+  /// - Returns: The parsed program; its spans point into `source` whatever the syntax.
+  /// - Throws: ``Diagnostic`` for the first problem found, including an unsupported LaTeX command.
+  public static func parse(_ source: String, syntax: InputSyntax) throws(Diagnostic) -> Program {
+    let bytes = source.utf8.count
+    guard bytes <= maximumInputBytes else {
+      throw Diagnostic(
+        .inputTooLarge(bytes: bytes, limit: maximumInputBytes), at: SourceSpan(start: 0, end: 0))
+    }
+    let readsLaTeX = syntax.resolved(for: source) == .latex
+    let tokens: [Token]
+    let names: [String]
+    if readsLaTeX {
+      var lexer = LaTeXLexer(source)
+      tokens = try lexer.tokenize()
+      names = lexer.names
+    } else {
+      var lexer = Lexer(source)
+      tokens = try lexer.tokenize()
+      names = lexer.names
+    }
+    var parser = Parser(source: source, tokens: tokens, names: names, readsLaTeX: readsLaTeX)
+    // Deep nesting recurses deeply: give it a stack that the nesting limit cannot exhaust,
+    // whatever thread the caller is on.
+    guard Self.mayNestDeeply(tokens) else { return try parser.parseProgram() }
+    let result = LargeStack.run { () -> Result<Program, Diagnostic> in
+      do throws(Diagnostic) {
+        return .success(try parser.parseProgram())
+      } catch {
+        return .failure(error)
+      }
+    }
+    return try result.get()
+  }
+
+  /// Whether the tokens could nest more than a small thread's stack holds: many openings,
+  /// signs or carets (each can open a level of recursion).
+  private static func mayNestDeeply(_ tokens: [Token]) -> Bool {
+    var levels = 0
+    for token in tokens {
+      switch token.kind {
+      case .openParen, .openBracket, .openBrace, .caret, .minus, .plus: levels += 1
+      default: break
+      }
+      if levels > 150 { return true }
+    }
+    return false
+  }
+
+  /// The canonical spelling of a single name as typed (`β₀`, `beta_0`, `\beta_{0}` → `beta0`), or
+  /// nil if `text` is not exactly one name.
+  public static func canonicalName(_ text: String) -> String? {
+    // Plain first, then LaTeX, so printed names without a backslash (`w_{a,b}`) read too.
+    let trimmed = text.trimmingSpaces()
+    var tokens: [Token]? = nil
+    var names: [String] = []
+    if InputSyntax.auto.resolved(for: trimmed) == .plain {
+      var lexer = Lexer(trimmed)
+      tokens = try? lexer.tokenize()
+      names = lexer.names
+    }
+    if tokens?.count != 2 {
+      var lexer = LaTeXLexer(trimmed)
+      tokens = try? lexer.tokenize()
+      names = lexer.names
+    }
+    guard let tokens, tokens.count == 2, case .name(let index) = tokens[0].kind else { return nil }
+    return names[Int(index)]
+  }
+
+  private var current: Token { tokens[index] }
+
+  /// The name a `.name` token stands for; nil for other tokens.
+  private func name(of token: Token) -> String? {
+    guard case .name(let index) = token.kind else { return nil }
+    return names[Int(index)]
+  }
+
+  private func peekKind(_ ahead: Int) -> Token.Kind {
+    let i = index + ahead
+    return i < tokens.count ? tokens[i].kind : .end
+  }
+
+  private mutating func advance() -> Token {
+    let token = tokens[index]
+    if index < tokens.count - 1 { index += 1 }
+    return token
+  }
+
+  private mutating func parseProgram() throws(Diagnostic) -> Program {
+    var definitions: [Definition] = []
+    skipNewlines()
+    while current.kind != .end {
+      let definition = try parseLine()
+      if let last = definitions.last, last.name == nil {
+        throw Diagnostic(
+          .expected("a definition 'name = …' (only the last line may be a bare formula)", found: "a formula"),
+          at: last.body.span)
+      }
+      definitions.append(definition)
+      switch current.kind {
+      case .newline: skipNewlines()
+      case .end: break
+      default: throw unexpected(expecting: "an operator or the end of the line")
+      }
+    }
+    guard !definitions.isEmpty else {
+      throw Diagnostic(.emptyInput, at: SourceSpan(start: 0, end: source.utf8.count))
+    }
+    return Program(definitions: definitions, source: source)
+  }
+
+  private mutating func skipNewlines() {
+    while current.kind == .newline { _ = advance() }
+  }
+
+  /// A line is `name = body`, `name[args] = body`, or (last line only) a bare formula.
+  private mutating func parseLine() throws(Diagnostic) -> Definition {
+    if let name = name(of: current), let bodyStart = definitionBodyStart() {
+      let nameSpan = current.span
+      if defined.contains(name) { throw Diagnostic(.redefinition(name), at: nameSpan) }
+      if Function(named: name) != nil {
+        throw Diagnostic(.expected("a name that is not a function", found: "'\(name)'"), at: nameSpan)
+      }
+      index = bodyStart
+      definingName = name
+      bodyUsesDefiningName = false
+      let body = try parseExpression(0)
+      definingName = nil
+      if bodyUsesDefiningName { throw Diagnostic(.selfReference(name), at: nameSpan) }
+      defined.insert(name)
+      return Definition(name: name, nameSpan: nameSpan, body: body)
+    }
+    return Definition(name: nil, nameSpan: nil, body: try parseExpression(0))
+  }
+
+  /// If the tokens from here read `name =` or `name[…] =`, the index just after `=`.
+  private func definitionBodyStart() -> Int? {
+    var i = index + 1
+    if i < tokens.count, tokens[i].isOpening {
+      var level = 0
+      while i < tokens.count {
+        let kind = tokens[i].kind
+        if tokens[i].isOpening { level += 1 }
+        if kind == .closeParen || kind == .closeBracket || kind == .closeBrace { level -= 1 }
+        if kind == .end || kind == .newline { return nil }
+        i += 1
+        if level == 0 { break }
+      }
+    }
+    return i < tokens.count && tokens[i].kind == .equals ? i + 1 : nil
+  }
+
+  /// A name in the formula, noting whether it is the name being defined (`f = f + 1`).
+  private mutating func reference(_ name: String, _ span: SourceSpan) -> SyntaxTree {
+    if let definingName, name.utf8.count == definingName.utf8.count && name == definingName {
+      bodyUsesDefiningName = true
+    }
+    return .name(name, span)
+  }
+
+  // MARK: Pratt core
+
+  private enum Power {
+    static let sum = 10
+    static let product = 20
+    static let prefix = 30
+    static let power = 40
+  }
+
+  private func infixPower(of kind: Token.Kind) -> Int? {
+    switch kind {
+    case .plus, .minus: Power.sum
+    case .star, .slash: Power.product
+    case .caret: Power.power
+    default: nil
+    }
+  }
+
+  // The recursive functions below keep their frames small (errors are built in helpers), so the
+  // nesting limit is reached before an 8 MB stack runs out, even in a debug build.
+
+  private mutating func parseExpression(_ minimumPower: Int) throws(Diagnostic) -> SyntaxTree {
+    depth += 1
+    defer { depth -= 1 }
+    guard depth <= Self.maximumDepth else { throw nestingTooDeep() }
+    var left = try parsePrefix()
+    while let extended = try parseInfix(after: left, minimumPower) { left = extended }
+    return left
+  }
+
+  /// `left` extended by the operator at the current token and its right operand, or nil if the
+  /// operator binds more loosely than `minimumPower` (or there is none).
+  private mutating func parseInfix(after left: SyntaxTree, _ minimumPower: Int) throws(Diagnostic) -> SyntaxTree? {
+    let kind = current.kind
+    if let power = infixPower(of: kind) {
+      guard power > minimumPower || (kind == .caret && power == minimumPower) else { return nil }
+      _ = advance()
+      // `^` is right-associative and its exponent may be signed: `x^-2`, `2^3^2`.
+      if kind == .caret { numberMayMultiply = false }
+      let right = try parseExpression(kind == .caret ? Power.prefix - 1 : power)
+      return Self.binary(kind, left, right)
+    }
+    guard startsOperand(kind) else { return nil }
+    // In LaTeX, operands side by side multiply, as `·` does: `\omega_1 x`, `2 \sin x \cos x`.
+    // A number is never a right factor: `x 2` is as ambiguous in LaTeX as in plain text.
+    guard readsLaTeX && !kind.isNumber else { throw missingOperator() }
+    guard Power.product > minimumPower else { return nil }
+    let right = try parseExpression(Power.product)
+    return Self.binary(.star, left, right)
+  }
+
+  /// `left op right` for the operator token `kind`.
+  private static func binary(_ kind: Token.Kind, _ left: SyntaxTree, _ right: SyntaxTree) -> SyntaxTree {
+    let op: SyntaxTree.Operator =
+      switch kind {
+      case .plus: .add
+      case .minus: .subtract
+      case .star: .multiply
+      case .slash: .divide
+      default: .power
+      }
+    return .binary(op, left, right, left.span.merged(with: right.span))
+  }
+
+  /// The caret goes under the token that opened the level beyond the limit.
+  private func nestingTooDeep() -> Diagnostic {
+    Diagnostic(.nestingTooDeep(limit: Self.maximumDepth), at: index > 0 ? tokens[index - 1].span : current.span)
+  }
+
+  /// Two operands side by side: the current token has no operator before it.
+  private func missingOperator() -> Diagnostic {
+    Diagnostic(.missingOperator(found: current.describe(in: source)), at: current.span)
+  }
+
+  private func startsOperand(_ kind: Token.Kind) -> Bool {
+    switch kind {
+    case .number, .name, .openParen, .openBracket, .openBrace: true
+    default: false
+    }
+  }
+
+  private mutating func parsePrefix() throws(Diagnostic) -> SyntaxTree {
+    let token = advance()
+    switch token.kind {
+    case .number: return try parseNumber(token)
+    case .minus, .plus: return try parseSigned(token)
+    case .openParen, .openBracket, .openBrace: return try parseGroup(token)
+    case .name: return try parseName(token)
+    default: throw unexpectedOperand(token)
+    }
+  }
+
+  /// A number; directly followed by a name or a bracket it multiplies: `2x`, `2(x + 1)`, `2x^2`.
+  private mutating func parseNumber(_ token: Token) throws(Diagnostic) -> SyntaxTree {
+    guard case .number(let value) = token.kind else { return .number(0, token.span) }
+    let number = SyntaxTree.number(value, token.span)
+    let mayMultiply = numberMayMultiply || readsLaTeX
+    numberMayMultiply = true
+    guard mayMultiply, startsOperand(current.kind), !current.kind.isNumber else { return number }
+    let factor = try parseExpression(Power.prefix)
+    return .binary(.multiply, number, factor, token.span.merged(with: factor.span))
+  }
+
+  /// `-x`, `+x`: the sign binds more loosely than `^`, so `-x^2` is −(x²).
+  private mutating func parseSigned(_ sign: Token) throws(Diagnostic) -> SyntaxTree {
+    let operand = try parseExpression(Power.prefix)
+    let span = sign.span.merged(with: operand.span)
+    return sign.kind == .minus ? .negate(operand, span) : operand
+  }
+
+  /// `(x)`, `[x]`, `{x}`.
+  private mutating func parseGroup(_ open: Token) throws(Diagnostic) -> SyntaxTree {
+    numberMayMultiply = true
+    openGroups += 1
+    defer { openGroups -= 1 }
+    let inner = try parseExpression(0)
+    _ = try expectClosing(open)
+    return inner
+  }
+
+  private mutating func unexpectedOperand(_ token: Token) -> Diagnostic {
+    index -= token.kind == .end ? 0 : 1
+    return unexpected(expecting: "a number, a name or '('", at: token)
+  }
+
+  private mutating func parseName(_ token: Token) throws(Diagnostic) -> SyntaxTree {
+    if let function = function(calledBy: token) { return try parseCall(function, token) }
+    return try parseReference(token)
+  }
+
+  /// The function a name token calls: its own, or the sigmoid for `sigma` before a bracket.
+  private func function(calledBy token: Token) -> Function? {
+    guard let name = name(of: token) else { return nil }
+    if current.isOpening && name.utf8.count == 5 && name == "sigma" { return .sigmoid }
+    return Function(named: name)
+  }
+
+  /// A name that is not a function: a symbol, or a definition with its argument list (`f[x, φ]`).
+  private mutating func parseReference(_ token: Token) throws(Diagnostic) -> SyntaxTree {
+    guard let name = name(of: token) else { return .name("", token.span) }
+    if current.isOpening {
+      if defined.contains(name) {
+        // `f[x, φ]` refers to the definition of `f`; its argument list is only notation, so
+        // it may hold names only: `f(3)` would look like f evaluated at 3, which it is not.
+        let open = advance()
+        // The argument list is dropped, so the names in it are no use of the defined name.
+        let defining = definingName
+        definingName = nil
+        defer { definingName = defining }
+        for argument in try parseArguments(after: open) {
+          guard case .name = argument else {
+            throw Diagnostic(.argumentsNotSubstituted(name), at: argument.span)
+          }
+        }
+        return reference(name, token.span)
+      }
+      // In LaTeX, `\omega (x + 1)` multiplies; only a word close to a function name is refused,
+      // and an argument list `f[x_i, \phi]` of a name not defined yet.
+      if readsLaTeX && (name.count < 3 || Function.suggestion(for: name) == nil) {
+        if let close = argumentListClose() { throw undefinedDefinition(name, token, close) }
+        return reference(name, token.span)
+      }
+      throw notAFunction(name, token)
+    }
+    return reference(name, token.span)
+  }
+
+  /// The index of the bracket closing the one at the current token, if a comma separates what it
+  /// holds: an argument list, not a factor.
+  private func argumentListClose() -> Int? {
+    var level = 0
+    var hasComma = false
+    for i in index..<tokens.count {
+      let kind = tokens[i].kind
+      if tokens[i].isOpening { level += 1 }
+      if kind == .closeParen || kind == .closeBracket || kind == .closeBrace { level -= 1 }
+      if kind == .comma && level == 1 { hasComma = true }
+      if kind == .end || kind == .newline { return nil }
+      if level == 0 { return hasComma ? i : nil }
+    }
+    return nil
+  }
+
+  /// `f[x_i, \phi]` where no line defines `f`.
+  private func undefinedDefinition(_ name: String, _ token: Token, _ close: Int) -> Diagnostic {
+    let span = token.span.merged(with: tokens[close].span)
+    let bytes = Array(source.utf8)[span.start..<min(span.end, source.utf8.count)]
+    return Diagnostic(
+      .expected("a definition of '\(name)' on an earlier line", found: "'\(String(decoding: bytes, as: UTF8.self))'"),
+      at: span)
+  }
+
+  /// A name followed by a bracket that is neither a function nor a definition.
+  private func notAFunction(_ name: String, _ token: Token) -> Diagnostic {
+    if let suggestion = Function.suggestion(for: name) {
+      return Diagnostic(.unknownFunction(name, suggestion: suggestion), at: token.span)
+    }
+    // `foo(x)` looks like a call; `x(y + 1)` like a product missing its `*`.
+    if name.count >= 3 { return Diagnostic(.unknownFunction(name, suggestion: nil), at: token.span) }
+    return missingOperator()
+  }
+
+  /// `sin(x)`, `max[a, b]`; in LaTeX also `\sin x`.
+  private mutating func parseCall(_ function: Function, _ token: Token) throws(Diagnostic) -> SyntaxTree {
+    guard current.isOpening else { return try parseCallWithoutBrackets(function, token) }
+    let open = advance()
+    let arguments = try parseArguments(after: open)
+    let span = token.span.merged(with: tokens[index - 1].span)
+    guard arguments.count == function.arity else { throw wrongArgumentCount(function, arguments.count, span) }
+    return .call(function, arguments, span)
+  }
+
+  /// In LaTeX a function may take one factor without brackets: `\sin x`, `\log 2x`, `\exp -x^2`.
+  private mutating func parseCallWithoutBrackets(_ function: Function, _ token: Token) throws(Diagnostic)
+    -> SyntaxTree
+  {
+    let kind = current.kind
+    guard readsLaTeX && function.arity == 1 && (startsOperand(kind) || kind == .minus || kind == .plus) else {
+      throw Diagnostic(.functionWithoutArguments(function.name), at: token.span)
+    }
+    depth += 1  // counted like an argument list, so `\sin \sin … x` meets the limit in time
+    defer { depth -= 1 }
+    let argument = try parseExpression(Power.product)
+    return .call(function, [argument], token.span.merged(with: argument.span))
+  }
+
+  private func wrongArgumentCount(_ function: Function, _ count: Int, _ span: SourceSpan) -> Diagnostic {
+    Diagnostic(.wrongArgumentCount(function: function.name, expected: function.arity, found: count), at: span)
+  }
+
+  private mutating func parseArguments(after open: Token) throws(Diagnostic) -> [SyntaxTree] {
+    numberMayMultiply = true
+    openGroups += 1
+    defer { openGroups -= 1 }
+    var arguments: [SyntaxTree] = []
+    if closes(open, current.kind) {
+      _ = advance()
+      return arguments
+    }
+    while true {
+      arguments.append(try parseExpression(0))
+      if current.kind == .comma {
+        _ = advance()
+        continue
+      }
+      _ = try expectClosing(open)
+      return arguments
+    }
+  }
+
+  private func closes(_ open: Token, _ kind: Token.Kind) -> Bool {
+    switch (open.kind, kind) {
+    case (.openParen, .closeParen), (.openBracket, .closeBracket), (.openBrace, .closeBrace): true
+    default: false
+    }
+  }
+
+  private static func closing(for open: Token) -> String {
+    switch open.kind {
+    case .openParen: ")"
+    case .openBracket: "]"
+    default: "}"
+    }
+  }
+
+  private mutating func expectClosing(_ open: Token) throws(Diagnostic) -> Token {
+    if closes(open, current.kind) { return advance() }
+    switch current.kind {
+    case .closeParen, .closeBracket, .closeBrace:
+      throw Diagnostic(
+        .mismatchedBracket(
+          expected: Self.closing(for: open), found: String(current.describe(in: source).dropFirst().dropLast())),
+        at: current.span)
+    case .end, .newline:
+      throw Diagnostic(.unclosedBracket(String(open.describe(in: source).dropFirst().dropLast())), at: open.span)
+    default:
+      throw unexpected(expecting: "an operator or '\(Self.closing(for: open))'")
+    }
+  }
+
+  private func unexpected(expecting what: String, at token: Token? = nil) -> Diagnostic {
+    let token = token ?? current
+    switch token.kind {
+    case .closeParen, .closeBracket, .closeBrace:
+      if what.hasPrefix("an operator or the end") || openGroups == 0 {
+        let text = String(token.describe(in: source).dropFirst().dropLast())
+        return Diagnostic(.unmatchedClosingBracket(text), at: token.span)
+      }
+    case .end, .newline:
+      // Point just after the last thing written, where the missing part belongs.
+      if let position = tokens.firstIndex(of: token), position > 0, tokens[position - 1].kind != .newline {
+        let end = tokens[position - 1].span.end
+        return Diagnostic(.expected(what, found: token.describe(in: source)), at: SourceSpan(start: end, end: end))
+      }
+    default: break
+    }
+    return Diagnostic(.expected(what, found: token.describe(in: source)), at: token.span)
+  }
+}
+
+extension String {
+  func trimmingSpaces() -> String {
+    // From both ends only: the middle is never walked.
+    let scalars = unicodeScalars
+    guard let start = scalars.firstIndex(where: { !$0.properties.isWhitespace }),
+      let end = scalars.lastIndex(where: { !$0.properties.isWhitespace })
+    else { return "" }
+    return String(scalars[start...end])
+  }
+}
+
+extension Token.Kind {
+  fileprivate var isNumber: Bool {
+    if case .number = self { return true }
+    return false
+  }
+}
