@@ -21,44 +21,57 @@ public enum ChainRuleCommand {
     LargeStack.run { execute(arguments: arguments, stdin: stdin, isTerminal: isTerminal) }
   }
 
+  /// Every subcommand, in the order the main help lists them.
+  static let subcommands: [Subcommand] = [
+    DiffCommand.declaration, CheckCommand.declaration, TraceCommand.declaration, LaTeXCommand.declaration,
+    TrainCommand.declaration, REPL.declaration,
+  ]
+
+  /// The subcommand named `name`.
+  static func subcommand(named name: String) -> Subcommand? {
+    subcommands.first { $0.name == name }
+  }
+
   static func execute(arguments: [String], stdin: () -> String?, isTerminal: Bool) -> CommandResult {
+    withoutActuallyEscaping(stdin) { stdin in
+      dispatch(arguments: arguments, context: CommandContext(stdin: stdin, isTerminal: isTerminal))
+    }
+  }
+
+  private static func dispatch(arguments: [String], context: CommandContext) -> CommandResult {
     var rest = arguments
-    var command = "diff"
+    var command = DiffCommand.declaration
+    var named = false
     var defaultToy = false
-    if let first = rest.first, ["diff", "check", "trace", "latex", "train", "repl", "help"].contains(first) {
-      command = first
+    if let first = rest.first, first == "help" || subcommand(named: first) != nil {
+      named = true
       rest.removeFirst()
+      if first == "help" {
+        return result { () throws(CommandError) in try help(rest) }
+      }
+      command = subcommand(named: first) ?? command
     } else if rest.isEmpty || (rest.count == 2 && rest[0] == "--format") {
       // `chainrule` alone (or with only --format) runs the built-in toy model.
       defaultToy = true
     }
+    if rest == ["--version"] { return CommandResult(stdout: "chainrule \(version)\n") }
+    if !defaultToy && rest.contains("--help") || rest.contains("-h") {
+      // `chainrule 'x^2' --help` asks about diff, the implied subcommand.
+      let implied = named || rest.count > 1
+      return CommandResult(stdout: implied ? command.help : mainHelp)
+    }
+    return result { () throws(CommandError) in
+      if defaultToy { return try runToyModel(context, format: rest.last) }
+      var options = command.argumentParser()
+      try options.parse(rest, command: command.name)
+      return try command.run(options, context)
+    }
+  }
+
+  /// The result of `work`, or its error as stderr and an exit code.
+  private static func result(_ work: () throws(CommandError) -> CommandResult) -> CommandResult {
     do throws(CommandError) {
-      switch command {
-      case "help":
-        return try help(rest)
-      case "repl" where !rest.contains("--help") && !rest.contains("-h"):
-        // Piped input: one line per formula or command, output collected.
-        return CommandResult(stdout: REPL.session(stdin() ?? "", isTerminal: isTerminal))
-      default:
-        break
-      }
-      if rest == ["--version"] { return CommandResult(stdout: "chainrule \(version)\n") }
-      if !defaultToy && rest.contains("--help") || rest.contains("-h") {
-        // `chainrule 'x^2' --help` asks about diff, the implied subcommand.
-        let implied = arguments.first == command || rest.count > 1 ? command : nil
-        return CommandResult(stdout: helpText(implied))
-      }
-      if defaultToy {
-        return try runToyModel(stdin: stdin, isTerminal: isTerminal, format: rest.last)
-      }
-      let options = try parse(rest, command: command)
-      switch command {
-      case "check": return try CheckCommand.run(options, stdin: stdin, isTerminal: isTerminal)
-      case "trace": return try TraceCommand.run(options, stdin: stdin, isTerminal: isTerminal)
-      case "latex": return try LaTeXCommand.run(options, stdin: stdin, isTerminal: isTerminal)
-      case "train": return try TrainCommand.run(options, stdin: stdin, isTerminal: isTerminal)
-      default: return try DiffCommand.run(options, stdin: stdin, isTerminal: isTerminal)
-      }
+      return try work()
     } catch {
       switch error {
       case .usage(let message, let command):
@@ -70,50 +83,51 @@ public enum ChainRuleCommand {
     }
   }
 
-  private static func parse(_ arguments: [String], command: String) throws(CommandError) -> Arguments {
-    var options: Arguments
-    switch command {
-    case "check": options = Arguments(valueOptions: CheckCommand.valueOptions, flagOptions: CheckCommand.flagOptions)
-    case "trace": options = Arguments(valueOptions: TraceCommand.valueOptions, flagOptions: TraceCommand.flagOptions)
-    case "latex": options = Arguments(valueOptions: LaTeXCommand.valueOptions, flagOptions: LaTeXCommand.flagOptions)
-    case "train": options = Arguments(valueOptions: TrainCommand.valueOptions, flagOptions: TrainCommand.flagOptions)
-    default: options = Arguments(valueOptions: DiffCommand.valueOptions, flagOptions: DiffCommand.flagOptions)
-    }
-    try options.parse(arguments, command: command)
-    return options
-  }
+  /// `chainrule --help`: what the tool does and every subcommand's summary.
+  static var mainHelp: String {
+    let entries = subcommands.map { HelpEntry($0.name, $0.summary) }
+      + [HelpEntry("help <subcommand>", "Show help for a subcommand.")]
+    return """
+      OVERVIEW: Differentiate formulas symbolically and watch backpropagation work.
 
-  private static func helpText(_ command: String?) -> String {
-    switch command {
-    case "diff": HelpText.diff
-    case "check": HelpText.check
-    case "trace": HelpText.trace
-    case "latex": HelpText.latex
-    case "train": HelpText.train
-    case "repl": HelpText.repl
-    default: HelpText.main
-    }
+      With no arguments, ChainRule differentiates the textbook's toy model
+        f[x, φ] = β₃ + ω₃·cos[β₂ + ω₂·exp(β₁ + ω₁·sin[β₀ + ω₀·x])],  ℓ = (f − y)²
+      at the book's point and checks every derivative against numbers.
+
+      USAGE: chainrule [<subcommand>] [<formula>] [<options>]
+
+      SUBCOMMANDS:
+
+      """ + entries.map(\.text).joined() + """
+
+      OPTIONS:
+        -h, --help              Show help information.
+        --version               Show the version.
+
+      See 'chainrule help <subcommand>' for detailed help.
+
+      """
   }
 
   private static func help(_ rest: [String]) throws(CommandError) -> CommandResult {
-    guard let topic = rest.first else { return CommandResult(stdout: HelpText.main) }
-    guard ["diff", "check", "trace", "latex", "train", "repl"].contains(topic) else {
-      throw .usage("no help for '\(topic)'; subcommands: diff, check, trace, latex, train, repl", command: nil)
+    guard let topic = rest.first else { return CommandResult(stdout: mainHelp) }
+    guard let command = subcommand(named: topic) else {
+      let names = subcommands.map(\.name).joined(separator: ", ")
+      throw .usage("no help for '\(topic)'; subcommands: \(names)", command: nil)
     }
-    return CommandResult(stdout: helpText(topic))
+    return CommandResult(stdout: command.help)
   }
 
   /// The README's first command: the toy model, differentiated and checked at the book's point.
-  private static func runToyModel(stdin: () -> String?, isTerminal: Bool, format: String?) throws(CommandError)
-    -> CommandResult
-  {
-    var options = try parse(
+  private static func runToyModel(_ context: CommandContext, format: String?) throws(CommandError) -> CommandResult {
+    var options = DiffCommand.declaration.argumentParser()
+    try options.parse(
       [ToyModel.source, "--at", ToyModel.point, "--wrt", ToyModel.parameters.joined(separator: ",")],
       command: "diff")
-    options.values["--format"] = format ?? (isTerminal ? "unicode" : "plain")
-    let diff = try DiffCommand.run(options, stdin: stdin, isTerminal: isTerminal)
+    options.values["--format"] = format ?? (context.isTerminal ? "unicode" : "plain")
+    let diff = try DiffCommand.run(options, context)
     if format == "json" { return diff }
-    let check = try CheckCommand.run(options, stdin: stdin, isTerminal: isTerminal)
+    let check = try CheckCommand.run(options, context)
     var out = "ChainRule: the toy model, differentiated symbolically (no formula given; see 'chainrule --help')\n\n"
     out += diff.stdout + "\n" + check.stdout
     out += "\nNext, watch backpropagation reach the same numbers with one forward and one backward pass:\n"

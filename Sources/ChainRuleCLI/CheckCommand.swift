@@ -2,12 +2,29 @@ import ChainRule
 
 /// `chainrule check`: symbolic derivatives against central differences, one row per variable.
 enum CheckCommand {
-  static let valueOptions: Set<String> = ["--wrt", "--at", "--format", "--file"]
-  static let flagOptions: Set<String> = []
+  static let declaration = Subcommand(
+    name: "check",
+    summary: "Compare the symbolic derivatives with central differences.",
+    overview: "Check symbolic derivatives against central finite differences.",
+    usage: ["chainrule check <formula> --at <point> [--wrt <names>] [--format <format>]"],
+    arguments: [HelpEntry("<formula>", "A formula or definitions, as for 'diff'.")],
+    options: [
+      CommandOption("--at", value: "<point>", help: "The point, e.g. x=1.5,y=-2 (required)."),
+      CommandOption("--wrt", value: "<names>", help: "The variables to check (default: all)."),
+      CommandOption("--format", value: "<format>", help: "plain, unicode or json."),
+      CommandOption.file,
+    ],
+    discussion: """
+      The numeric derivative is Richardson-extrapolated from central differences with steps h and
+      h/2 (h = ε^(1/3)·max(1, |x|)); the tolerance is estimated from the same differences. Exits 1
+      if any derivative disagrees. At a kink (relu, abs, max … switching branch within the step)
+      the row says so instead of failing.
 
-  static func run(_ arguments: Arguments, stdin: () -> String?, isTerminal: Bool) throws(CommandError)
-    -> CommandResult
-  {
+      """,
+    run: { arguments, context throws(CommandError) in try run(arguments, context) })
+
+  static func run(_ arguments: Arguments, _ context: CommandContext) throws(CommandError) -> CommandResult {
+    let (stdin, isTerminal) = (context.stdin, context.isTerminal)
     if arguments.values["--format"] == "latex" {
       throw .usage("check prints plain, unicode or json; for LaTeX use 'chainrule latex … --at …'", command: "check")
     }

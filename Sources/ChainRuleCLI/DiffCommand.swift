@@ -2,15 +2,47 @@ import ChainRule
 
 /// `chainrule diff`: every partial derivative, simplified, with values at a point.
 enum DiffCommand {
-  static let valueOptions: Set<String> = ["--wrt", "--at", "--format", "--file"]
-  static let flagOptions: Set<String> = ["--full", "--steps"]
+  static let declaration = Subcommand(
+    name: "diff",
+    summary: "Print every partial derivative, simplified (default when a formula is given).",
+    overview: "Print every partial derivative of a formula, simplified.",
+    usage: [
+      "chainrule diff <formula> [--wrt <names>] [--at <point>] [--format <format>] [--full]",
+      "       chainrule diff --file <path> [<options>]",
+    ],
+    arguments: [
+      HelpEntry(
+        "<formula>", "A formula, e.g. 'sin(x)^2*y', or lines 'name = formula' separated",
+        "by newlines or ';' (the last line is the result).")
+    ],
+    options: [
+      CommandOption(
+        "--wrt", value: "<names>", help: "Differentiate with respect to these, e.g. beta0,omega0",
+        "(default: every variable, in order of first appearance)."),
+      CommandOption("--at", value: "<point>", help: "Evaluate at name=value pairs, e.g. x=1.5,y=-2."),
+      CommandOption(
+        "--format", value: "<format>", help: "plain, unicode, latex or json",
+        "(default: unicode on a terminal, plain otherwise)."),
+      CommandOption.file,
+      CommandOption("--steps", help: "Show how each derivative is obtained, one named rule per line."),
+      CommandOption(
+        "--full", help: "Print closed forms of any size (larger than 10000 operations",
+        "are otherwise summarised)."),
+    ],
+    discussion: """
+      EXAMPLES:
+        chainrule diff 'sin(x)^2*y' --at x=1,y=2
+        chainrule diff 'f = w*x + b; l = (f - y)^2' --wrt w,b --format json
+
+      """,
+    run: { arguments, context throws(CommandError) in try run(arguments, context) })
 
   static func run(
-    _ arguments: Arguments, stdin: () -> String?, isTerminal: Bool,
+    _ arguments: Arguments, _ context: CommandContext,
     defaultVariables: ((Formula) -> [String])? = nil
   ) throws(CommandError) -> CommandResult {
     let request = try GradientRequest(
-      arguments, command: "diff", stdin: stdin, isTerminal: isTerminal,
+      arguments, command: "diff", stdin: context.stdin, isTerminal: context.isTerminal,
       defaultVariables: defaultVariables ?? { $0.variables })
     let report = DerivativeReport(request, full: arguments.flags.contains("--full"))
     var values: [NodeID: Double] = [:]

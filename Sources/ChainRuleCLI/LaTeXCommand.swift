@@ -3,12 +3,37 @@ import Foundation
 
 /// `chainrule latex`: a LaTeX document of the derivation that compiles with `pdflatex` as it is.
 enum LaTeXCommand {
-  static let valueOptions: Set<String> = ["--wrt", "--at", "--file", "--output", "--brackets", "--data"]
-  static let flagOptions: Set<String> = ["--fragment", "--steps"]
+  static let declaration = Subcommand(
+    name: "latex",
+    summary: "Write the derivation as a LaTeX document.",
+    overview: "Write a formula's derivatives as a LaTeX document that compiles with pdflatex.",
+    usage: [
+      "chainrule latex <formula> [--at <point>] [--wrt <names>] [--steps] [--fragment]",
+      "                       [--brackets square|round] [-o <file>]",
+    ],
+    arguments: [HelpEntry("<formula>", "A formula or definitions, as for 'diff'.")],
+    options: [
+      CommandOption("--wrt", value: "<names>", help: "The variables to differentiate by (default: all)."),
+      CommandOption(
+        "--at", value: "<point>", help: "Add values, the forward pass, both backward passes and the",
+        "comparison table of 'trace'."),
+      CommandOption("--data", value: "<names>", help: "The data names for the trace (as for 'trace')."),
+      CommandOption("--steps", help: "Add the rule-by-rule derivation of every derivative."),
+      CommandOption("--fragment", help: "Print only the body, for \\input."),
+      CommandOption(
+        "--brackets", value: "<style>", help: "square (default, as the book) or round brackets for function",
+        "arguments."),
+      CommandOption("--output", short: "-o", value: "<file>", help: "Write to a file instead of standard output."),
+      CommandOption.file,
+    ],
+    discussion: """
+      The document uses only amsmath and amssymb; long closed forms break across lines.
 
-  static func run(_ arguments: Arguments, stdin: () -> String?, isTerminal: Bool) throws(CommandError)
-    -> CommandResult
-  {
+      """,
+    run: { arguments, context throws(CommandError) in try run(arguments, context) })
+
+  static func run(_ arguments: Arguments, _ context: CommandContext) throws(CommandError) -> CommandResult {
+    let (stdin, isTerminal) = (context.stdin, context.isTerminal)
     var options = arguments
     options.values["--format"] = "latex"
     let bracketText = arguments.values["--brackets"] ?? "square"

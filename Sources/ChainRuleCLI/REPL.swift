@@ -6,6 +6,24 @@ import Foundation
 /// Definitions (`f = …`) are kept across lines; a bare formula is differentiated with them in
 /// scope. Commands start with `:`. An error is reported and the session goes on.
 struct REPL {
+  static let declaration = Subcommand(
+    name: "repl",
+    summary: "Type formulas one per line (also: no arguments on a terminal).",
+    overview: "Type formulas one per line and see their derivatives at once.",
+    usage: ["chainrule repl", "       chainrule            (with a terminal on standard input)"],
+    arguments: [],
+    options: [],
+    discussion: """
+      On a terminal the line has editing and history (libedit, when the system has it); piped
+      input runs one line at a time, for scripts and tests. Errors never end the session.
+
+      \(REPL.help)
+      """,
+    run: { _, context in
+      // Piped input: one line per formula or command, output collected.
+      CommandResult(stdout: REPL.session(context.stdin() ?? "", isTerminal: context.isTerminal))
+    })
+
   /// Definitions entered so far, as source lines.
   private(set) var definitions: [String] = []
   /// The point set with `:at`.

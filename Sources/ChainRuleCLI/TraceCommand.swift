@@ -2,12 +2,40 @@ import ChainRule
 
 /// `chainrule trace`: the forward pass, backward passes #1 and #2, and the closed forms beside them.
 enum TraceCommand {
-  static let valueOptions: Set<String> = ["--wrt", "--at", "--format", "--file", "--data", "--steps", "--update"]
-  static let flagOptions: Set<String> = []
+  static let declaration = Subcommand(
+    name: "trace",
+    summary: "Show the forward pass and backward passes beside the closed forms.",
+    overview: "Show backpropagation step by step beside the expanded closed-form derivatives.",
+    usage: [
+      "chainrule trace <formula> --at <point> [--wrt <names>] [--data <names>]",
+      "                       [--steps textbook|primitive] [--update <rate>] [--format <format>]",
+    ],
+    arguments: [
+      HelpEntry(
+        "<formula>", "A formula or definitions, as for 'diff'. Definitions name their", "own steps.")
+    ],
+    options: [
+      CommandOption("--at", value: "<point>", help: "A value for every variable, e.g. x=2.3,y=2 (required)."),
+      CommandOption(
+        "--wrt", value: "<names>", help: "The parameters (default: every variable except the data names)."),
+      CommandOption.data,
+      CommandOption(
+        "--steps", value: "<cut>", help: "textbook (default): each function application is a step and the",
+        "arithmetic around it one step; primitive: one step per operation."),
+      CommandOption("--update", value: "<rate>", help: "Append one gradient-descent step θ ← θ − rate·∂ℓ/∂θ."),
+      CommandOption("--format", value: "<format>", help: "plain, unicode or json."),
+      CommandOption.file,
+    ],
+    discussion: """
+      The forward pass stores every step's value; backward pass #1 computes ∂ℓ/∂(each step)
+      from last to first, reusing those values; backward pass #2 reads off every parameter's
+      derivative. The closed forms beside them show how much work the reuse saves.
 
-  static func run(_ arguments: Arguments, stdin: () -> String?, isTerminal: Bool) throws(CommandError)
-    -> CommandResult
-  {
+      """,
+    run: { arguments, context throws(CommandError) in try run(arguments, context) })
+
+  static func run(_ arguments: Arguments, _ context: CommandContext) throws(CommandError) -> CommandResult {
+    let (stdin, isTerminal) = (context.stdin, context.isTerminal)
     var dataNames: Set<String>? = nil
     if let text = arguments.values["--data"] {
       dataNames = Set(try OptionValues.names(text, option: "--data", command: "trace"))

@@ -3,14 +3,42 @@ import Foundation
 
 /// `chainrule train`: fit a model's parameters to a CSV data set by gradient descent.
 enum TrainCommand {
-  static let valueOptions: Set<String> = [
-    "--data", "--lr", "--batch", "--epochs", "--optimizer", "--seed", "--at", "--file", "--wrt", "--format",
-  ]
-  static let flagOptions: Set<String> = []
+  static let declaration = Subcommand(
+    name: "train",
+    summary: "Fit a model's parameters to a CSV data set by gradient descent.",
+    overview: "Fit a model's parameters to data by gradient descent, using the backward pass.",
+    usage: [
+      "chainrule train <model> --data <file.csv> --lr <rate> [--batch <n>] [--epochs <n>]",
+      "                       [--optimizer sgd|momentum|adam] [--seed <n>] [--at <values>]",
+    ],
+    arguments: [HelpEntry("<model>", "A loss for ONE data row, e.g. '(b + w*x - y)^2', or definitions.")],
+    options: [
+      CommandOption(
+        "--data", value: "<file.csv>", help: "Rows of data; the header row names the columns, which are matched",
+        "to the model's variables (x, y, …). The other variables are fitted."),
+      CommandOption("--lr", value: "<rate>", help: "The learning rate η."),
+      CommandOption(
+        "--batch", value: "<n>", help: "Mini-batches of n rows, shuffled each epoch (default: full batch,",
+        "the mean over all rows)."),
+      CommandOption("--epochs", value: "<n>", help: "Passes over the data (default: 100)."),
+      CommandOption(
+        "--optimizer", value: "<name>", help: "sgd (θ ← θ − η·g), momentum (μ = 0.9) or adam (default: sgd)."),
+      CommandOption("--seed", value: "<n>", help: "Seed for shuffling and for random starting values (default: 1)."),
+      CommandOption(
+        "--at", value: "<values>", help: "Starting values, e.g. w=0.5,b=0; parameters not given start",
+        "uniformly random in [−0.5, 0.5]. Non-parameters given here are fixed."),
+      CommandOption("--wrt", value: "<names>", help: "Fit only these parameters."),
+      CommandOption("--format", value: "<format>", help: "plain or unicode (default: unicode on a terminal)."),
+      CommandOption("--file", short: "-f", value: "<path>", help: "Read the model from a file."),
+    ],
+    discussion: """
+      Prints the loss after every epoch and a loss curve at the end.
 
-  static func run(_ arguments: Arguments, stdin: () -> String?, isTerminal: Bool) throws(CommandError)
-    -> CommandResult
-  {
+      """,
+    run: { arguments, context throws(CommandError) in try run(arguments, context) })
+
+  static func run(_ arguments: Arguments, _ context: CommandContext) throws(CommandError) -> CommandResult {
+    let (stdin, isTerminal) = (context.stdin, context.isTerminal)
     let command = "train"
     guard let dataPath = arguments.values["--data"] else {
       throw .usage("train needs a data set: add --data file.csv (a header row names the columns)", command: command)
