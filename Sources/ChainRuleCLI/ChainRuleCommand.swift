@@ -85,29 +85,34 @@ public enum ChainRuleCommand {
 
   /// `chainrule --help`: what the tool does and every subcommand's summary.
   static var mainHelp: String {
-    let entries = subcommands.map { HelpEntry($0.name, $0.summary) }
+    let entries =
+      subcommands.map { HelpEntry($0.name, $0.summary) }
       + [HelpEntry("help <subcommand>", "Show help for a subcommand.")]
-    return """
-      OVERVIEW: Differentiate formulas symbolically and watch backpropagation work.
-
-      With no arguments, ChainRule differentiates the textbook's toy model
-        f[x, φ] = β₃ + ω₃·cos[β₂ + ω₂·exp(β₁ + ω₁·sin[β₀ + ω₀·x])],  ℓ = (f − y)²
-      at the book's point and checks every derivative against numbers.
-
-      USAGE: chainrule [<subcommand>] [<formula>] [<options>]
-
-      SUBCOMMANDS:
-
-      """ + entries.map(\.text).joined() + """
-
-      OPTIONS:
-        -h, --help              Show help information.
-        --version               Show the version.
-
-      See 'chainrule help <subcommand>' for detailed help.
-
-      """
+    return mainHelpHeader + entries.map(\.text).joined() + mainHelpFooter
   }
+
+  private static let mainHelpHeader = """
+    OVERVIEW: Differentiate formulas symbolically and watch backpropagation work.
+
+    With no arguments, ChainRule differentiates the textbook's toy model
+      f[x, φ] = β₃ + ω₃·cos[β₂ + ω₂·exp(β₁ + ω₁·sin[β₀ + ω₀·x])],  ℓ = (f − y)²
+    at the book's point and checks every derivative against numbers.
+
+    USAGE: chainrule [<subcommand>] [<formula>] [<options>]
+
+    SUBCOMMANDS:
+
+    """
+
+  private static let mainHelpFooter = """
+
+    OPTIONS:
+      -h, --help              Show help information.
+      --version               Show the version.
+
+    See 'chainrule help <subcommand>' for detailed help.
+
+    """
 
   private static func help(_ rest: [String]) throws(CommandError) -> CommandResult {
     guard let topic = rest.first else { return CommandResult(stdout: mainHelp) }
