@@ -46,12 +46,10 @@ public struct Tape: Sendable {
     /// `v_a + v_b · v_c`: a two-term sum whose product term has no other use, fused (the toy
     /// model's β + ω·h), so the loops dispatch once where they would twice.
     case affine
-    /// `sin(v_a)`, `cos(v_a)`, `exp(v_a)`, `tanh(v_a)`, `σ(v_a)`: the common functions get their
-    /// own opcodes, saving the second dispatch on `function` that ``unary`` makes.
-    case sin, cos, exp, tanh, sigmoid
-    /// `function(v_a)`.
+    /// `f(v_a)`, with f the tape's kernel number `c` (its value and slope from the function's
+    /// definition).
     case unary
-    /// `function(v_a, v_b)`.
+    /// `f(v_a, v_b)`, with f the tape's two-argument function number `c`.
     case binary
   }
 
@@ -59,10 +57,9 @@ public struct Tape: Sendable {
   /// variables have a slot but no instruction: their values are stored before the loop.
   struct Instruction: Sendable {
     var opcode: Opcode
-    var function: Function = .sin
     var a: Int32 = 0
     var b: Int32 = 0
-    /// The third operand of `.affine`.
+    /// The third operand of `.affine`; the kernel of `.unary` and `.binary`.
     var c: Int32 = 0
     /// The slot this instruction writes.
     var out: Int32 = 0
@@ -78,6 +75,33 @@ public struct Tape: Sendable {
   @usableFromInline let inputSlots: [Int32]
   private var values: [Double]
   @usableFromInline var adjoints: [Double]
+  /// The functions the tape calls, each once, with their value and slope closures.
+  private let kernels: [Kernel]
+
+  /// A function's numbers as its ``FunctionDefinition`` gives them, ready to call.
+  private struct Kernel: Sendable {
+    var value: @Sendable (Double) -> Double = { _ in .nan }
+    var slope: @Sendable (Double, Double) -> Double = { _, _ in .nan }
+    var binaryValue: @Sendable (Double, Double) -> Double = { _, _ in .nan }
+    var binarySlopes: @Sendable (Double, Double) -> (Double, Double) = { _, _ in (.nan, .nan) }
+
+    init(_ function: Function) {
+      let definition = function.definition
+      switch definition.value {
+      case .unary(let f): value = f
+      case .binary(let f): binaryValue = f
+      }
+      switch definition.derivativeValue {
+      case .unary(let f): slope = f
+      case .fromTemplates:
+        let templates = definition.derivatives
+        slope = { u, _ in templates.first?.evaluate([u]) ?? .nan }
+        binarySlopes = { a, b in
+          (templates.first?.evaluate([a, b]) ?? .nan, templates.count > 1 ? templates[1].evaluate([a, b]) : .nan)
+        }
+      }
+    }
+  }
 
   /// Compiles the nodes `root` depends on, in ascending id order (children before parents).
   ///
@@ -97,6 +121,14 @@ public struct Tape: Sendable {
     var variables: [String] = []
     var inputSlots: [Int32] = []
     let fused = Self.fusedProducts(order, in: graph)
+    var kernels: [Kernel] = []
+    var kernelOf: [Function: Int] = [:]
+    func kernelIndex(_ function: Function) -> Int {
+      if let known = kernelOf[function] { return known }
+      kernels.append(Kernel(function))
+      kernelOf[function] = kernels.count - 1
+      return kernels.count - 1
+    }
     for (position, id) in order.enumerated() {
       let emitted = instructions.count
       if fused.contains(id) { continue }
@@ -139,20 +171,11 @@ public struct Tape: Sendable {
         }
       case .call:
         let function = graph.function(of: id) ?? .sin
+        let kernel = Int32(kernelIndex(function))
         if slots.count == 2 {
-          instructions.append(
-            Instruction(opcode: .binary, function: function, a: at(operand(0)), b: at(operand(1))))
+          instructions.append(Instruction(opcode: .binary, a: at(operand(0)), b: at(operand(1)), c: kernel))
         } else {
-          let opcode: Opcode =
-            switch function {
-            case .sin: .sin
-            case .cos: .cos
-            case .exp: .exp
-            case .tanh: .tanh
-            case .sigmoid: .sigmoid
-            default: .unary
-            }
-          instructions.append(Instruction(opcode: opcode, function: function, a: at(operand(0))))
+          instructions.append(Instruction(opcode: .unary, a: at(operand(0)), c: kernel))
         }
       }
       if instructions.count > emitted { instructions[emitted].out = Int32(position) }
@@ -163,6 +186,7 @@ public struct Tape: Sendable {
     self.inputSlots = inputSlots
     self.values = values
     self.adjoints = [Double](repeating: 0, count: order.count)
+    self.kernels = kernels
   }
 
   /// The two-factor products that are a term of a two-term sum and have no other use: each is
@@ -213,6 +237,7 @@ public struct Tape: Sendable {
   public mutating func forward(inputs: [Double]) -> Double {
     precondition(inputs.count == variables.count, "one input per variable")
     let instructions = self.instructions
+    let kernels = self.kernels
     let operands = self.operands
     let inputSlots = self.inputSlots
     return values.withUnsafeMutableBufferPointer { v in
@@ -239,16 +264,8 @@ public struct Tape: Sendable {
             case .powerConstant: result = Self.power(v[a], instruction.constant)
             case .power: result = Self.power(v[a], v[b])
             case .affine: result = v[a] + v[b] * v[Int(instruction.c)]
-            case .sin: result = Foundation.sin(v[a])
-            case .cos: result = Foundation.cos(v[a])
-            case .exp: result = Foundation.exp(v[a])
-            case .tanh: result = Foundation.tanh(v[a])
-            case .sigmoid: result = Self.apply(.sigmoid, v[a])
-            case .unary: result = Self.apply(instruction.function, v[a])
-            case .binary:
-              let x = v[a]
-              let y = v[b]
-              result = instruction.function == .max ? (x >= y ? x : y) : (x <= y ? x : y)
+            case .unary: result = kernels[Int(instruction.c)].value(v[a])
+            case .binary: result = kernels[Int(instruction.c)].binaryValue(v[a], v[b])
             }
             v[Int(instruction.out)] = result
           }
@@ -266,6 +283,7 @@ public struct Tape: Sendable {
   /// ``gradient(withRespectTo:)`` or ``adjoint(ofVariableAt:)``.
   public mutating func backward() {
     let instructions = self.instructions
+    let kernels = self.kernels
     let operands = self.operands
     let v = self.values
     adjoints.withUnsafeMutableBufferPointer { bar in
@@ -303,26 +321,18 @@ public struct Tape: Sendable {
               case .power:
                 let e = v[b]
                 bar[a] += g * (e * Self.power(v[a], e - 1))
-                bar[b] += g * (v[out] * Self.apply(.log, v[a]))
+                bar[b] += g * (v[out] * Foundation.log(v[a]))
               case .affine:
                 let c = Int(instruction.c)
                 bar[a] += g
                 bar[b] += g * v[c]
                 bar[c] += g * v[b]
-              case .sin: bar[a] += g * Foundation.cos(v[a])
-              case .cos: bar[a] += g * -Foundation.sin(v[a])
-              case .exp: bar[a] += g * v[out]
-              case .tanh: bar[a] += g * (1 - v[out] * v[out])
-              case .sigmoid: bar[a] += g * (v[out] * (1 - v[out]))
               case .unary:
-                bar[a] += g * Self.derivative(instruction.function, v[a], value: v[out])
+                bar[a] += g * kernels[Int(instruction.c)].slope(v[a], v[out])
               case .binary:
-                let x = v[a]
-                let y = v[b]
-                let difference = instruction.function == .max ? y - x : x - y
-                let second: Double = difference > 0 ? 1 : 0
-                bar[a] += g * (1 - second)
-                bar[b] += g * second
+                let slopes = kernels[Int(instruction.c)].binarySlopes(v[a], v[b])
+                bar[a] += g * slopes.0
+                bar[b] += g * slopes.1
               }
             }
           }
@@ -352,56 +362,5 @@ public struct Tape: Sendable {
     if e == 2 { return b * b }
     if e == -1 { return 1 / b }
     return Foundation.pow(b, e)
-  }
-
-  /// f(u) with the formulas of ``Function/evaluate(_:)``, NaN outside the domain.
-  static func apply(_ function: Function, _ u: Double) -> Double {
-    switch function {
-    case .sin: return Foundation.sin(u)
-    case .cos: return Foundation.cos(u)
-    case .tan: return Foundation.tan(u)
-    case .exp: return Foundation.exp(u)
-    case .log: return Foundation.log(u)
-    case .sqrt: return Foundation.sqrt(u)
-    case .tanh: return Foundation.tanh(u)
-    case .sigmoid:
-      if u >= 0 { return 1 / (1 + Foundation.exp(-u)) }
-      let e = Foundation.exp(u)
-      return e / (1 + e)
-    case .softplus: return Swift.max(u, 0) + Foundation.log1p(Foundation.exp(-Swift.abs(u)))
-    case .relu: return u > 0 ? u : 0
-    case .abs: return Swift.abs(u)
-    case .atan: return Foundation.atan(u)
-    case .sinh: return Foundation.sinh(u)
-    case .cosh: return Foundation.cosh(u)
-    case .asin: return Foundation.asin(u)
-    case .acos: return Foundation.acos(u)
-    case .step: return u > 0 ? 1 : 0
-    case .sign: return u > 0 ? 1 : (u < 0 ? -1 : 0)
-    case .max, .min: return .nan
-    }
-  }
-
-  /// f′(u) for a one-argument function, given `value` = f(u).
-  static func derivative(_ function: Function, _ u: Double, value: Double) -> Double {
-    switch function {
-    case .sin: return Foundation.cos(u)
-    case .cos: return -Foundation.sin(u)
-    case .tan: return power(Foundation.cos(u), -2)
-    case .exp: return value
-    case .log: return 1 / u
-    case .sqrt: return 1 / (2 * value)
-    case .tanh: return 1 - value * value
-    case .sigmoid: return value * (1 - value)
-    case .softplus: return apply(.sigmoid, u)
-    case .relu: return u > 0 ? 1 : 0
-    case .abs: return u > 0 ? 1 : (u < 0 ? -1 : 0)
-    case .atan: return 1 / (1 + u * u)
-    case .sinh: return Foundation.cosh(u)
-    case .cosh: return Foundation.sinh(u)
-    case .asin: return power(1 - u * u, -0.5)
-    case .acos: return -power(1 - u * u, -0.5)
-    case .step, .sign, .max, .min: return 0
-    }
   }
 }

@@ -125,16 +125,7 @@ struct GradientRequest {
     var notes: [String] = []
     for kink in kinks where ownNodes.contains(kink.node) {
       let at = printer.string(kink.node)
-      let convention: String
-      switch kink.function {
-      case .relu: convention = "relu′(0) = 0, as PyTorch"
-      case .abs: convention = "abs′(0) = 0"
-      case .step: convention = "step(0) = 0 and step′ = 0"
-      case .sign: convention = "sign(0) = 0 and sign′ = 0"
-      case .max: convention = "max picks its first argument on a tie"
-      case .min: convention = "min picks its first argument on a tie"
-      default: continue
-      }
+      guard let convention = kink.function.definition.kink?.convention else { continue }
       let note = "note: \(at) is at a kink; the derivative uses the convention \(convention)"
       if !notes.contains(note) { notes.append(note) }
     }

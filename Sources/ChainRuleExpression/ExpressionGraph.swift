@@ -20,18 +20,9 @@ import Foundation
 /// let e = graph.multiply(graph.number(2), graph.call(.sin, [x]))   // 2·sin(x)
 /// ```
 public final class ExpressionGraph {
-  /// Each node's plain facts (kind, constant, depth, hash, where its operands are), one record
-  /// per node, children before parents. The graph stores no ``Node`` values: `graph[id]` builds
-  /// one from its record, so storing, comparing and reading nodes touches no reference count.
+  /// The records, the operand pool and the intern table (see ``NodeStore``).
   @exclusivity(unchecked)
-  private(set) var records: [NodeRecord] = []
-  /// Every node's operands (a power's base and exponent), one node's after another: plain ids,
-  /// so passes that only read operands copy no node and touch no reference count.
-  @exclusivity(unchecked)
-  private(set) var operandPool: [NodeID] = []
-  /// Open addressing: node index + 1 in each used bucket, 0 in an empty one.
-  @exclusivity(unchecked)
-  private var table: [Int32]
+  @usableFromInline package private(set) var store: NodeStore
   /// Symbol nodes in order of creation, searched linearly while few (comparing short names is
   /// cheaper than hashing them); by name in `symbolIDs` once there are more.
   @exclusivity(unchecked)
@@ -44,26 +35,23 @@ public final class ExpressionGraph {
   private var spellings: [SymbolSpelling?] = []
   /// Creates an empty graph, with room for a small formula and its derivatives.
   public init() {
-    let capacity = 256
-    records.reserveCapacity(capacity)
-    operandPool.reserveCapacity(capacity * 2)
+    store = NodeStore(capacity: 256)
     symbolList.reserveCapacity(16)
-    table = [Int32](repeating: 0, count: capacity * 2)
   }
 
   /// The node at `id`, built from its record each time it is asked for (a sum, product or call of
-  /// more than three operands allocates its operand list).
+  /// more than three operands allocates its operand list). Passes that visit every node read
+  /// the record instead (`kind(_:)`, `operandSlots(_:)`, `powerParts(_:)`, …).
   public subscript(id: NodeID) -> Node {
-    let record = records[Int(id.index)]
-    switch record.kind {
-    case .number: return .number(record.constant)
-    case .symbol: return .symbol(symbolList[Int(record.symbol)].name)
+    switch kind(id) {
+    case .number: return .number(store.records[Int(id.index)].constant)
+    case .symbol: return .symbol(symbolName(id) ?? "")
     case .sum: return .sum(operands(id))
     case .product: return .product(operands(id))
     case .power:
-      let start = Int(record.operandStart)
-      return .power(operandPool[start], operandPool[start + 1])
-    case .call: return .call(record.function, operands(id))
+      let start = store.operandSlots(id).lowerBound
+      return .power(store.operand(atSlot: start), store.operand(atSlot: start + 1))
+    case .call: return .call(store.function(of: id) ?? .sin, operands(id))
     }
   }
 
@@ -71,17 +59,17 @@ public final class ExpressionGraph {
   public var nodes: [Node] { (0..<count).map { self[NodeID($0)] } }
 
   /// The number of distinct nodes stored.
-  public var count: Int { records.count }
+  public var count: Int { store.count }
 
   /// Stores `node` unless an equal one exists, and returns its id.
   public func intern(_ node: Node) -> NodeID {
     switch node {
     case .symbol(let name): return symbol(name)
-    case .number(let value): return internNumber(value)
-    case .sum(let terms): return intern(.sum, terms)
-    case .product(let factors): return intern(.product, factors)
-    case .power(let base, let exponent): return internPower(base, exponent)
-    case .call(let function, let arguments): return internCall(function, arguments)
+    case .number(let value): return store.internNumber(value)
+    case .sum(let terms): return store.intern(.sum, terms)
+    case .product(let factors): return store.intern(.product, factors)
+    case .power(let base, let exponent): return store.internPower(base, exponent)
+    case .call(let function, let arguments): return store.internCall(function, arguments)
     }
   }
 
@@ -91,118 +79,11 @@ public final class ExpressionGraph {
   /// ``Node`` and allocates nothing.
   func intern<C: Collection>(_ kind: NodeKind, _ operands: C) -> NodeID where C.Element == NodeID {
     assert(kind == .sum || kind == .product, "intern(_:_:) stores sums and products")
-    let hash = NodeHash.list(kind, operands)
-    let lookup = probe(hash) { index in
-      records[index].kind == kind && operandSlots(NodeID(index)).elementsEqual(operands) { operandPool[$0] == $1 }
-    }
-    switch lookup {
-    case .found(let id): return id
-    case .missing(let bucket): return file(appendNode(kind, operands, hash: hash), bucket: bucket)
-    }
-  }
-
-  private func internNumber(_ value: Double) -> NodeID {
-    let hash = NodeHash.number(value)
-    // Equal hashes keep 0 and −0 apart, as the bits they hash differ.
-    switch probe(hash, matching: { records[$0].kind == .number && records[$0].constant == value }) {
-    case .found(let id): return id
-    case .missing(let bucket):
-      var record = NodeRecord(hash: hash, operandStart: Int32(operandPool.count))
-      record.constant = value
-      return file(appendRecord(record), bucket: bucket)
-    }
-  }
-
-  private func internPower(_ base: NodeID, _ exponent: NodeID) -> NodeID {
-    let hash = NodeHash.power(base, exponent)
-    let lookup = probe(hash) { index in
-      let start = Int(records[index].operandStart)
-      return records[index].kind == .power && operandPool[start] == base && operandPool[start + 1] == exponent
-    }
-    switch lookup {
-    case .found(let id): return id
-    case .missing(let bucket): return file(appendNode(.power, Operands(base, exponent), hash: hash), bucket: bucket)
-    }
-  }
-
-  private func internCall(_ function: Function, _ arguments: Operands) -> NodeID {
-    let hash = NodeHash.call(function, arguments)
-    let lookup = probe(hash) { index in
-      records[index].kind == .call && records[index].function == function
-        && operandSlots(NodeID(index)).elementsEqual(arguments) { operandPool[$0] == $1 }
-    }
-    switch lookup {
-    case .found(let id): return id
-    case .missing(let bucket):
-      return file(appendNode(.call, arguments, hash: hash, function: function), bucket: bucket)
-    }
-  }
-
-  /// Where a node is in the table: its id, or the empty bucket where it would go.
-  private enum Lookup {
-    case found(NodeID)
-    case missing(bucket: Int)
-  }
-
-  /// Follows the probe sequence of `hash` to the stored node with that hash that `matches`
-  /// (given its index), or to the first empty bucket.
-  private func probe(_ hash: UInt32, matching matches: (Int) -> Bool) -> Lookup {
-    let mask = table.count - 1
-    var bucket = Int(hash) & mask
-    while true {
-      let entry = table[bucket]
-      if entry == 0 { return .missing(bucket: bucket) }
-      let index = Int(entry) - 1
-      if records[index].hash == hash && matches(index) { return .found(NodeID(index)) }
-      bucket = (bucket + 1) & mask
-    }
-  }
-
-  /// Files the new node `id` in the table at the empty `bucket` (growing the table if needed)
-  /// and returns it.
-  private func file(_ id: NodeID, bucket: Int) -> NodeID {
-    table[bucket] = Int32(id.index) + 1
-    if records.count * 2 > table.count { grow() }
-    return id
-  }
-
-  /// Appends a node of `kind` with `operands` (a power's are its base and exponent).
-  private func appendNode<C: Collection>(
-    _ kind: NodeKind, _ operands: C, hash: UInt32, function: Function = .sin
-  ) -> NodeID where C.Element == NodeID {
-    var record = NodeRecord(hash: hash, operandStart: Int32(operandPool.count))
-    var depth: Int32 = 0
-    for operand in operands {
-      depth = Swift.max(depth, records[Int(operand.index)].depth + 1)
-      operandPool.append(operand)
-    }
-    record.depth = depth
-    record.kind = kind
-    record.function = function
-    record.operandEnd = Int32(operandPool.count)
-    return appendRecord(record)
-  }
-
-  private func appendRecord(_ record: NodeRecord) -> NodeID {
-    records.append(record)
-    return NodeID(records.count - 1)
-  }
-
-  /// Doubles the table and reinserts every interned node.
-  private func grow() {
-    var bigger = [Int32](repeating: 0, count: table.count * 2)
-    let mask = bigger.count - 1
-    for index in records.indices {
-      if records[index].kind == .symbol { continue }
-      var bucket = Int(records[index].hash) & mask
-      while bigger[bucket] != 0 { bucket = (bucket + 1) & mask }
-      bigger[bucket] = Int32(index) + 1
-    }
-    table = bigger
+    return store.intern(kind, operands)
   }
 
   /// The nesting depth of `id` written as a tree (0 for a leaf), recorded when it was stored.
-  public func treeDepth(_ id: NodeID) -> Int { Int(records[Int(id.index)].depth) }
+  public func treeDepth(_ id: NodeID) -> Int { store.depth(id) }
 
   /// The split spelling of a symbol node's name (`omega3` → `omega`, `3`), computed once.
   func spelling(of id: NodeID) -> SymbolSpelling? {
@@ -211,7 +92,7 @@ public final class ExpressionGraph {
     guard let name = symbolName(id) else { return nil }
     let spelling = Self.split(name)
     if index >= spellings.count {
-      spellings.append(contentsOf: repeatElement(nil, count: records.count - spellings.count))
+      spellings.append(contentsOf: repeatElement(nil, count: count - spellings.count))
     }
     spellings[index] = spelling
     return spelling
@@ -219,9 +100,7 @@ public final class ExpressionGraph {
 
   /// The packed sort key of a symbol node's name, computed once.
   func orderKey(of id: NodeID) -> SymbolOrderKey? {
-    let record = records[Int(id.index)]
-    guard record.kind == .symbol else { return nil }
-    let ordinal = Int(record.symbol)
+    guard let ordinal = store.symbolOrdinal(id) else { return nil }
     if let known = symbolList[ordinal].orderKey { return known }
     let key = SymbolOrderKey(canonical: symbolList[ordinal].name)
     symbolList[ordinal].orderKey = key
@@ -264,10 +143,7 @@ public final class ExpressionGraph {
     } else if let existing = symbolIDs[name] {
       return existing
     }
-    var record = NodeRecord(hash: 0, operandStart: Int32(operandPool.count))
-    record.kind = .symbol
-    record.symbol = Int32(symbolList.count)
-    let id = appendRecord(record)
+    let id = store.appendSymbol(ordinal: symbolList.count)
     symbolList.append((name, id, nil))
     if symbolList.count > Self.linearSymbolLimit {
       if symbolIDs.isEmpty {
@@ -280,11 +156,8 @@ public final class ExpressionGraph {
   }
 
   /// The value of `id` if it is a constant.
-  @inline(__always)
-  public func numberValue(_ id: NodeID) -> Double? {
-    let value = records[Int(id.index)].constant
-    return value.isNaN ? nil : value
-  }
+  @inlinable @inline(__always)
+  public func numberValue(_ id: NodeID) -> Double? { store.constant(of: id) }
 
   // MARK: Arithmetic with local simplification
 
@@ -383,11 +256,10 @@ public final class ExpressionGraph {
   /// `f(values)` for constants when the result is exact (`sin(0) → 0`, `relu(−2) → 0`).
   static func foldCall(_ function: Function, _ values: [Double]) -> Double? {
     guard let value = try? function.evaluate(values), isExactlyPrintable(value) else { return nil }
-    switch function {
-    case .relu, .abs, .max, .min, .step, .sign: return value
-    default:
-      // Transcendental functions fold only at their exact points: sin(0), exp(0), log(1), ….
-      return value == value.rounded() ? value : nil
+    switch function.definition.folding {
+    case .always: return value
+    // Transcendental functions fold only at their exact points: sin(0), exp(0), log(1), ….
+    case .whenWhole: return value == value.rounded() ? value : nil
     }
   }
 
@@ -395,9 +267,4 @@ public final class ExpressionGraph {
   static func isExactlyPrintable(_ value: Double) -> Bool {
     value.isFinite && abs(value) < 9.0e15 && (value * 1024).rounded() == value * 1024
   }
-}
-
-extension Function {
-  /// A small integer per case (the enum's tag), for hashing.
-  var ordinal: UInt8 { withUnsafeBytes(of: self) { $0.first ?? 0 } }
 }

@@ -9,13 +9,14 @@ public struct NodeID: Hashable, Comparable, Sendable {
   /// Position in the graph's node array.
   public let index: Int32
 
-  package init(_ index: Int) { self.index = Int32(index) }
+  @usableFromInline package init(_ index: Int) { self.index = Int32(index) }
 
   public static func < (lhs: NodeID, rhs: NodeID) -> Bool { lhs.index < rhs.index }
 }
 
 /// The kind of a node without its contents, kept beside each node so that passes asking only
 /// "is this a product?" need not copy the node.
+@usableFromInline
 package enum NodeKind: UInt8 {
   case number, symbol, sum, product, power, call
 }

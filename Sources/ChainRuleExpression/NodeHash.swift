@@ -24,7 +24,7 @@ enum NodeHash {
 
   /// The hash of `function(arguments)`.
   static func call(_ function: Function, _ arguments: Operands) -> UInt32 {
-    var h = mix(6, UInt64(function.ordinal))
+    var h = mix(6, UInt64(function.id))
     for argument in arguments { h = mix(h, UInt64(argument.index)) }
     return finish(h)
   }

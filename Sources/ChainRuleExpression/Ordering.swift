@@ -120,7 +120,7 @@ struct CanonicalOrder {
     case .power: return compareFactors(a, b)
     case .call:
       guard let f = graph.function(of: a), let g = graph.function(of: b) else { return 0 }
-      if f != g { return f.nameRank < g.nameRank ? -1 : 1 }
+      if f != g { return f.sortsBefore(g) ? -1 : 1 }
       // The shallower call first: decides at once between cos(u₁) and cos(u₂) of a deep chain,
       // where comparing the arguments would walk the whole chain.
       let depthA = graph.treeDepth(a)
@@ -153,14 +153,19 @@ struct CanonicalOrder {
 }
 
 extension Function {
-  /// The function's position among all functions sorted by name: `cos` before `exp` before `sin`.
-  var nameRank: Int { Self.nameRanks[Int(ordinal)] }
+  /// Whether this function sorts before `other` by name: `cos` before `exp` before `sin`.
+  func sortsBefore(_ other: Function) -> Bool {
+    let ranks = Self.standardNameRanks
+    let (a, b) = (Int(id), Int(other.id))
+    if a < ranks.count && b < ranks.count { return ranks[a] < ranks[b] }
+    return name < other.name
+  }
 
-  private static let nameRanks: [Int] = {
-    var ranks = [Int](repeating: 0, count: allCases.count)
-    for (rank, function) in allCases.sorted(by: { $0.name < $1.name }).enumerated() {
-      ranks[Int(function.ordinal)] = rank
-    }
+  /// The standard functions' positions when sorted by name, by id.
+  private static let standardNameRanks: [Int] = {
+    let standard = FunctionRegistry.standard.indices.map { Function(id: UInt16($0)) }
+    var ranks = [Int](repeating: 0, count: standard.count)
+    for (rank, function) in standard.sorted(by: { $0.name < $1.name }).enumerated() { ranks[Int(function.id)] = rank }
     return ranks
   }()
 }

@@ -118,9 +118,9 @@ public struct Evaluator {
 
   /// The quantity whose sign picks a kinked function's branch: u, or b − a for max/min.
   static func switchValue(_ function: Function, _ inputs: [Double]) -> Double {
-    switch function {
-    case .max, .min: inputs[1] - inputs[0]
-    default: inputs[0]
+    switch function.definition.kink?.switchValue {
+    case .difference: inputs.count > 1 ? inputs[1] - inputs[0] : .nan
+    case .argument, nil: inputs.first ?? .nan
     }
   }
 

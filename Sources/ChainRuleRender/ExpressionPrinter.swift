@@ -399,7 +399,7 @@ public struct ExpressionPrinter {
     }
     switch notation {
     case .plain, .unicode:
-      if notation == .unicode && function == .step {
+      if notation == .unicode && function.definition.shape == .indicator {
         memo.text.append("𝟙[" as StaticString)
         putArguments()
         memo.text.append(" > 0]" as StaticString)
@@ -410,20 +410,20 @@ public struct ExpressionPrinter {
         memo.text.append(")" as StaticString)
       }
     case .latex:
-      switch function {
-      case .step:
+      switch function.definition.shape {
+      case .indicator:
         memo.text.append("\\mathbf{1}\\left[" as StaticString)
         putArguments()
         memo.text.append(" > 0\\right]" as StaticString)
-      case .sqrt:
+      case .squareRoot:
         memo.text.append("\\sqrt{" as StaticString)
         putArguments()
         memo.text.append("}" as StaticString)
-      case .abs:
+      case .absoluteValue:
         memo.text.append("\\left|" as StaticString)
         putArguments()
         memo.text.append("\\right|" as StaticString)
-      default:
+      case .call:
         memo.text.append(function.notation(.latex))
         memo.text.append(brackets == .square ? "\\left[" as StaticString : "\\left(")
         putArguments()

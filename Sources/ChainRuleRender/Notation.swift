@@ -109,25 +109,9 @@ extension Function {
   /// How the function's name is written in `notation` before its bracketed arguments.
   public func notation(_ notation: Notation) -> String {
     switch notation {
-    case .plain: return name
-    case .unicode:
-      switch self {
-      case .sigmoid: return "σ"
-      default: return name
-      }
-    case .latex:
-      switch self {
-      case .sin, .cos, .tan, .exp, .log, .tanh, .sinh, .cosh: return "\\" + name
-      case .max, .min: return "\\" + name
-      case .atan: return "\\arctan"
-      case .asin: return "\\arcsin"
-      case .acos: return "\\arccos"
-      case .sigmoid: return "\\sigma"
-      case .relu: return "\\operatorname{ReLU}"
-      case .softplus: return "\\operatorname{softplus}"
-      case .sign: return "\\operatorname{sign}"
-      case .abs, .sqrt, .step: return "\\operatorname{\(name)}"
-      }
+    case .plain: name
+    case .unicode: definition.unicodeName
+    case .latex: definition.latex.text
     }
   }
 }

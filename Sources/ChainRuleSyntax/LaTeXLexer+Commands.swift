@@ -14,12 +14,37 @@ extension LaTeXLexer {
   static let uprightCommands: Set<String> = ["operatorname", "mathrm", "text", "textrm", "textnormal", "mbox"]
   static let boldCommands: Set<String> = ["mathbf", "boldsymbol", "bm", "mathbb", "mathds", "pmb"]
 
-  /// Function commands and the function names they stand for.
-  static let functionCommands: [String: String] = [
-    "sin": "sin", "cos": "cos", "tan": "tan", "exp": "exp", "log": "log", "ln": "ln",
-    "tanh": "tanh", "sinh": "sinh", "cosh": "cosh", "arctan": "atan", "arcsin": "asin",
-    "arccos": "acos", "max": "max", "min": "min",
-  ]
+  /// Function commands and the function names they stand for, from each function's
+  /// ``FunctionDefinition/latexCommands`` (`\\ln` → `ln`, `\\arctan` → `atan`).
+  static var functionCommands: [String: String] {
+    var commands = standardFunctionCommands
+    for function in Function.allCases.dropFirst(FunctionRegistry.standard.count) {
+      commands.merge(commandNames(of: function)) { old, _ in old }
+    }
+    return commands
+  }
+
+  /// The name a function command stands for.
+  static func functionName(ofCommand command: String) -> String? {
+    if let name = standardFunctionCommands[command] { return name }
+    return functionCommands[command]
+  }
+
+  private static let standardFunctionCommands: [String: String] = {
+    var commands: [String: String] = [:]
+    for function in Function.allCases.prefix(FunctionRegistry.standard.count) {
+      commands.merge(commandNames(of: function)) { old, _ in old }
+    }
+    return commands
+  }()
+
+  /// A function's commands; one spelled as an alias reads as that alias (`\\ln` is `ln`).
+  private static func commandNames(of function: Function) -> [String: String] {
+    let definition = function.definition
+    let names = [definition.name] + definition.aliases
+    return Dictionary(
+      definition.latexCommands.map { ($0, names.contains($0) ? $0 : definition.name) }, uniquingKeysWith: { a, _ in a })
+  }
 
   /// Commands that only set spacing or style, skipped.
   static let ignoredCommands: Set<String> = [
@@ -72,7 +97,7 @@ extension LaTeXLexer {
     if let greek = GreekLetters.name(ofLaTeXCommand: command) {
       return try lexSubscripts(of: [greek], from: start)
     }
-    if let function = Self.functionCommands[command] {
+    if let function = Self.functionName(ofCommand: command) {
       return try lexFunction(function, from: start)
     }
     if Self.textCommands.contains(command) {
@@ -169,13 +194,7 @@ extension LaTeXLexer {
   static func function(named word: String) -> Function? {
     let lowered = word.lowercased()
     if let function = Function(named: lowered) { return function }
-    switch lowered {
-    case "sgn": return .sign
-    case "arctan": return .atan
-    case "arcsin": return .asin
-    case "arccos": return .acos
-    default: return nil
-    }
+    return Function.allCases.first { $0.definition.uprightNames.contains(lowered) }
   }
 
   /// `\sqrt{a}` is `sqrt{a}` and `\sqrt2` is `sqrt(2)`; `\sqrt[n]{a}` is refused.

@@ -1,3 +1,4 @@
+import ChainRule
 import ChainRuleCLI
 import Foundation
 import Testing
@@ -112,5 +113,23 @@ import Testing
         position = (found ?? position) + chunk.count
       }
     }
+  }
+
+  /// The function table of docs/reference.md lists every standard function with the derivative
+  /// `diff` prints from the function's own entry (``FunctionDefinition/derivatives``).
+  @Test("the reference's function table shows each function's derivative", arguments: Function.standardFunctions)
+  func functionTableMatchesDefinitions(function: Function) throws {
+    let text = try String(contentsOf: Self.root.appendingPathComponent("docs/reference.md"), encoding: .utf8)
+    let arguments = function.arity == 2 ? ["a", "b"] : ["u"]
+    let call = "\(function.name)(\(arguments.joined(separator: ", ")))"
+    let row = try #require(
+      text.split(separator: "\n").first { $0.hasPrefix("| `\(call)`") }, "no row for \(call) in docs/reference.md")
+    let formula = try Formula(parsing: call)
+    let printer = formula.printer(.unicode)
+    for (variable, derivative) in zip(arguments, formula.gradient(withRespectTo: arguments)) {
+      let printed = printer.string(formula.simplified(derivative))
+      #expect(row.contains("`\(printed)`"), "\(call): the row lacks ∂/∂\(variable) = `\(printed)`: \(row)")
+    }
+    for alias in function.definition.aliases { #expect(row.contains(alias), "\(call): alias \(alias) not listed") }
   }
 }
