@@ -55,8 +55,7 @@ public struct ForwardProgram {
 /// ```swift
 /// let program = ForwardProgram(formula: formula, dataNames: ["x", "y"])
 /// let trace = try Trace(program: program, parameters: ["beta0", "omega0"],
-///                       point: ["beta0": 1, "omega0": 0.1, "x": 2.3, "y": 2],
-///                       printedOperations: { $0.treeOperationCount($1) })
+///                       point: ["beta0": 1, "omega0": 0.1, "x": 2.3, "y": 2])
 /// trace.gradients[0].backpropValue
 /// ```
 public struct Trace {
@@ -141,11 +140,9 @@ public struct Trace {
   ///   - program: The formula cut into steps.
   ///   - parameters: The variables to differentiate by.
   ///   - point: A value for every variable.
-  ///   - printedOperations: Counts a closed form's operations as printed (see Render).
   /// - Throws: ``Failure`` when a step has no value at the point (e.g. overflow in `exp`).
   public init(
-    program: ForwardProgram, parameters: [String], point: [String: Double],
-    printedOperations: (ExpressionGraph, NodeID) -> Int
+    program: ForwardProgram, parameters: [String], point: [String: Double]
   ) throws(Failure) {
     let formula = program.formula
     self.formula = formula
@@ -232,6 +229,7 @@ public struct Trace {
     let closedValues = try? Evaluator(graph: formula.graph).values(of: closed, at: point).values
     var gradients: [GradientComparison] = []
     let treeSizes = formula.graph.treeOperationCounts(closed)
+    var closedFormCounter = PrintedOperationCounter(graph: formula.graph)
     for (i, parameter) in parameters.enumerated() {
       // A closed form of a deep formula is huge (quadratic in the depth): count it, do not print it.
       let treeSize = treeSizes[i]
@@ -247,13 +245,14 @@ public struct Trace {
         GradientComparison(
           parameter: parameter, closedForm: simple, closedFormValue: closedValue,
           backpropValue: parameterAdjoints[i].value, numericValue: numeric,
-          closedFormOperations: summarised ? treeSize : printedOperations(formula.graph, simple),
+          closedFormOperations: summarised ? treeSize : closedFormCounter.count(simple),
           isSummarised: summarised))
     }
     self.gradients = gradients
 
     // Costs: what the backward pass computes, and which stored values it reads.
-    func operations(_ id: NodeID) -> Int { printedOperations(graph, id) }
+    var stepCounter = PrintedOperationCounter(graph: graph)
+    func operations(_ id: NodeID) -> Int { stepCounter.count(id) }
     let forwardOperations = steps.reduce(0) { $0 + operations($1.expression) }
     var backwardOperations = 0
     var stored: Set<String> = []

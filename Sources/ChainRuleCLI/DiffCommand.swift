@@ -112,7 +112,7 @@ struct DerivativeReport {
     closedForm = formula.simplified(formula.root)
     let gradient = formula.gradient(withRespectTo: request.variables)
     var canonical = CanonicalForm(graph: formula.graph)
-    let printer = formula.printer(.plain)
+    var counter = PrintedOperationCounter(graph: formula.graph)
     let sizes = formula.graph.treeOperationCounts(gradient)
     allDistinctNodes = formula.graph.distinctNodeCount(gradient)
     rows = zip(request.variables, zip(gradient, sizes)).map { variable, pair in
@@ -124,7 +124,7 @@ struct DerivativeReport {
           distinctNodes: distinct)
       }
       let simple = canonical.simplify(raw)
-      let operations = ExpressionPrinter.operationCount(ofPlain: printer.string(simple))
+      let operations = counter.count(simple)
       return Row(
         variable: variable, raw: raw, simplified: simple,
         summarised: operations > GradientRequest.printLimit && !full, operations: operations,

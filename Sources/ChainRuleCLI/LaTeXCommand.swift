@@ -60,8 +60,7 @@ enum LaTeXCommand {
       do throws(Trace.Failure) {
         document.trace = try Trace(
           program: program, parameters: request.variables,
-          point: values,
-          printedOperations: ExpressionPrinter.plainOperationCounter(for: [formula.graph, program.graph]))
+          point: values)
       } catch {
         switch error {
         case .evaluation(let failure, let step):

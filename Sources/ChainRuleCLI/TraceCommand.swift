@@ -74,8 +74,7 @@ enum TraceCommand {
     let trace: Trace
     do throws(Trace.Failure) {
       trace = try Trace(
-        program: forwardProgram, parameters: request.variables, point: point,
-        printedOperations: ExpressionPrinter.plainOperationCounter(for: [formula.graph, forwardProgram.graph]))
+        program: forwardProgram, parameters: request.variables, point: point)
     } catch {
       switch error {
       case .evaluation(let failure, let step):

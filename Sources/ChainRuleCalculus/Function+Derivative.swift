@@ -7,12 +7,13 @@ extension Function {
   public func partialDerivatives<Arguments: RandomAccessCollection<NodeID>>(
     at u: Arguments, in graph: ExpressionGraph
   ) -> [NodeID] where Arguments.Index == Int {
-    (0..<arity).map { graph.instantiateDerivative($0, of: self, at: u) }
+    let arguments = Operands(u)
+    return (0..<arity).map { graph.instantiateDerivative($0, of: self, at: arguments) }
   }
 
   /// f′(x) of a function of one argument, as a node of `graph`; nil for functions of more.
   func derivative(at x: NodeID, in graph: ExpressionGraph) -> NodeID? {
     guard arity == 1 else { return nil }
-    return graph.instantiateDerivative(0, of: self, at: CollectionOfOne(x))
+    return graph.instantiateDerivative(0, of: self, at: x)
   }
 }

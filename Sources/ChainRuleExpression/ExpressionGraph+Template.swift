@@ -24,9 +24,18 @@ extension ExpressionGraph {
   /// The derivative template number `k` of `function` instantiated at `arguments`, from its
   /// precompiled postfix steps: no recursion over the template, and the operand stack lives on
   /// the call stack (it never holds more values than there are steps).
-  package func instantiateDerivative<Arguments: RandomAccessCollection<NodeID>>(
-    _ k: Int, of function: Function, at arguments: Arguments
-  ) -> NodeID where Arguments.Index == Int {
+  package func instantiateDerivative(_ k: Int, of function: Function, at argument: NodeID) -> NodeID {
+    instantiateDerivative(k, of: function, argumentCount: 1) { _ in argument }
+  }
+
+  /// ``instantiateDerivative(_:of:at:)`` for any number of arguments.
+  package func instantiateDerivative(_ k: Int, of function: Function, at arguments: Operands) -> NodeID {
+    instantiateDerivative(k, of: function, argumentCount: arguments.count) { arguments[$0] }
+  }
+
+  private func instantiateDerivative(
+    _ k: Int, of function: Function, argumentCount: Int, argument: (Int) -> NodeID
+  ) -> NodeID {
     let steps = function.definition.derivativeSteps[k]
     return withUnsafeTemporaryAllocation(of: NodeID.self, capacity: Swift.max(1, steps.count)) { stack in
       var top = 0
@@ -41,7 +50,7 @@ extension ExpressionGraph {
       for step in steps {
         switch step {
         case .argument(let k):
-          push(k < arguments.count ? arguments[arguments.startIndex + k] : number(0))
+          push(k < argumentCount ? argument(k) : number(0))
         case .number(let value): push(number(value))
         case .call(let function, let count):
           top -= count

@@ -174,7 +174,7 @@ import Testing
     for source in [Models.toyASCII, Models.toyUnicode, Models.toySteps] {
       let formula = try Formula(parsing: source)
       let counts = formula.gradient(withRespectTo: Models.toyParameters).map {
-        ExpressionPrinter.operationCount(ofPlain: formula.plain(formula.simplified($0)))
+        operationCount(ofPlain: formula.plain(formula.simplified($0)))
       }
       // SymPy's count_ops over the eight simplified partials.
       #expect(counts.reduce(0, +) <= 242, "operation counts \(counts)")
@@ -191,8 +191,11 @@ import Testing
     ("1e-05*x", 1),
     ("exp(-2.5e+10*x)", 3),
   ])
-  func operationCount(plain: String, expected: Int) {
-    #expect(ExpressionPrinter.operationCount(ofPlain: plain) == expected)
+  func operationCountsOfPrintedText(plain: String, expected: Int) throws {
+    #expect(operationCount(ofPlain: plain) == expected)
+    // The structural count of the parsed formula, printed back, is the same.
+    let formula = try Formula(parsing: plain)
+    #expect(formula.graph.printedOperationCount(formula.root) == operationCount(ofPlain: formula.plain(formula.root)))
   }
 
   /// Fuzzing found that collecting terms could multiply or add coefficients past the largest

@@ -160,6 +160,20 @@ enum PropertyCheck {
     let latex = formula.printer(.latex)
     var printed: [(what: String, id: NodeID)] = [("formula", root), ("simplified formula", simplifiedRoot)]
     for (variable, d) in zip(wrt, simplifiedDerivatives) { printed.append(("∂/∂\(variable) simplified", d)) }
+    // The operations counted from the structure are those of the printed text, and the length
+    // known without printing is the text's.
+    let counts = formula.graph.printedOperationCounts(printed.map(\.id))
+    for ((what, id), count) in zip(printed, counts) {
+      let text = plain.string(id)
+      if count != operationCount(ofPlain: text) {
+        report.failures.append(
+          "\(what): \(count) operations counted, \(operationCount(ofPlain: text)) printed: \(text)")
+      }
+      if plain.length(id) != text.utf8.count {
+        report.failures.append("\(what): length \(plain.length(id)) is not the text's")
+      }
+      if latex.length(id) != latex.string(id).utf8.count { report.failures.append("\(what): LaTeX length differs") }
+    }
     if let again = try? Formula(parsing: source) {
       let againTexts =
         [again.root, again.simplified(again.root)]
@@ -374,8 +388,7 @@ enum PropertyCheck {
   ) throws -> [String: Double] {
     let program = ForwardProgram(formula: formula, dataNames: [])
     let trace = try Trace(
-      program: program, parameters: wrt, point: point,
-      printedOperations: { graph, id in graph.treeOperationCount(id) })
+      program: program, parameters: wrt, point: point)
     var result: [String: Double] = [:]
     for comparison in trace.gradients { result[comparison.parameter] = comparison.backpropValue }
     return result

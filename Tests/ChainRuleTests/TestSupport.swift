@@ -186,3 +186,29 @@ enum Models {
     return (lines.joined(separator: "\n"), parameters)
   }
 }
+
+/// The number of operations in a printed plain formula, counted from its text: each
+/// `+ - * / ^` and each call (a `(` after a letter); the sign of a number's exponent (`1e-05`)
+/// is not one. The library counts from the structure (``ExpressionGraph/printedOperationCounts(_:)``);
+/// tests check the two agree.
+func operationCount(ofPlain text: String) -> Int {
+  var count = 0
+  var previous: Character = " "
+  var beforePrevious: Character = " "
+  for character in text {
+    switch character {
+    case "+", "-":
+      let isExponentSign = (previous == "e" || previous == "E") && beforePrevious.isNumber
+      if !isExponentSign { count += 1 }
+    case "*", "/", "^": count += 1
+    case "(":
+      if previous.isLetter { count += 1 }
+    default: break
+    }
+    if character != " " {
+      beforePrevious = previous
+      previous = character
+    }
+  }
+  return count
+}
