@@ -1,3 +1,4 @@
+import ChainRule
 import ChainRuleCLI
 import Foundation
 import Testing
@@ -28,6 +29,7 @@ struct CheckCommandTests {
     SmoothPoint(formula: "1/(1 + x^2)", point: "x=0.3", variableCount: 1),
     SmoothPoint(formula: "x^-2 + 2^x", point: "x=1.3", variableCount: 1),
     SmoothPoint(formula: "max(x, y)*min(x, y) + relu(x) + abs(y)", point: "x=0.5,y=-2", variableCount: 2),
+    SmoothPoint(formula: "x*step(x - 1) + y*sign(x)", point: "x=1.5,y=0.3", variableCount: 2),
     SmoothPoint(formula: "f = w*x + b; l = (f - y)^2", point: "w=0.5,b=-1,x=1.5,y=0.2", variableCount: 4),
     SmoothPoint(formula: "β₀ + ω₀·x", point: "β₀=1,ω₀=2,x=3", variableCount: 3),
     SmoothPoint(formula: Toy.formula, point: Toy.point, variableCount: 10),
@@ -62,8 +64,18 @@ struct CheckCommandTests {
     }
   }
 
-  @Test("the table has about 15 formulas")
-  func tableSize() { #expect(Self.smooth.count >= 15) }
+  @Test("the table calls every standard function")
+  func tableCoversEveryFunction() throws {
+    var called: Set<Function> = []
+    for case_ in Self.smooth {
+      let formula = try Formula(parsing: case_.formula)
+      for id in formula.graph.reachable(from: formula.root) {
+        if let function = formula.graph.function(of: id) { called.insert(function) }
+      }
+    }
+    let missing = Function.standardFunctions.filter { !called.contains($0) }.map(\.name)
+    #expect(missing.isEmpty, "no formula of the table calls \(missing)")
+  }
 
   @Test("--wrt restricts the rows, in the order asked")
   func wrt() {

@@ -173,8 +173,12 @@ struct ToyModelTests {
     let bare = chainrule([]).stdout
     let diff = chainrule(
       "diff", Toy.formula, "--wrt", Toy.parameters.joined(separator: ","), "--at", Toy.point)
-    for line in diff.stdout.split(separator: "\n") where line.hasPrefix(" ") && line.contains(" = ") {
-      #expect(bare.contains(line), "\(line)")
-    }
+    let lines = diff.stdout.split(separator: "\n")
+    let values = lines.filter { $0.hasPrefix(" ") && $0.contains(" = ") }
+    let derivatives = lines.filter { $0.hasPrefix("dl/d") }
+    // One value and one closed form per parameter, all of them in the bare run's output.
+    #expect(values.count == Toy.parameters.count, "values: \(values)")
+    #expect(derivatives.count == Toy.parameters.count, "derivatives: \(derivatives)")
+    for line in values + derivatives { #expect(bare.contains(line), "\(line)") }
   }
 }

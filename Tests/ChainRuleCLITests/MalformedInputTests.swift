@@ -33,6 +33,7 @@ extension Malformed {
   static let all: [Malformed] = [
     // Brackets.
     Malformed("unclosed paren", "(x + 1", at: 1, 1, "'(' is never closed"),
+    Malformed("unsupported LaTeX command", #"\frac{1}{x} + \foo{x}"#, at: 1, 15, #"unsupported LaTeX command '\foo'"#),
     Malformed("unmatched closing paren", "x + 1)", at: 1, 6, "')' has no matching opening bracket"),
     Malformed("paren closed by bracket", "(x]", at: 1, 3, "expected ')' to close the bracket, found ']'"),
     Malformed("bracket closed by paren", "[x)", at: 1, 3, "expected ']' to close the bracket, found ')'"),
@@ -174,9 +175,37 @@ struct MalformedInputTests {
     #expect(diagnostic.caretWidth >= 1)
   }
 
-  @Test("the table covers at least 45 inputs")
-  func tableSize() {
-    #expect(Malformed.all.count >= 45)
+  /// Kinds of diagnostic that no formula typed on the command line can give, with where they
+  /// are tested instead.
+  static let kindsTestedElsewhere = [
+    "inputTooLarge",  // a 4 MB input: LimitTests
+    "invalidUTF8",  // bytes that are not UTF-8: FormulaInputTests (files and standard input)
+  ]
+
+  @Test("the table gives every kind of diagnostic the parser has")
+  func tableCoversEveryDiagnosticKind() throws {
+    let source = try String(
+      contentsOf: DocumentationTests.root.appendingPathComponent("Sources/ChainRuleSyntax/Diagnostic.swift"),
+      encoding: .utf8)
+    // The cases of `Diagnostic.Kind`, read from its declaration.
+    let body = try #require(source.range(of: "public enum Kind").map { source[$0.upperBound...] })
+    let end = try #require(body.range(of: "\n  }\n"))
+    let kinds = body[..<end.lowerBound].split(separator: "\n").compactMap { line -> String? in
+      let words = line.trimmingCharacters(in: .whitespaces).split(separator: " ")
+      guard words.first == "case", words.count > 1 else { return nil }
+      return String(words[1].prefix { $0.isLetter || $0.isNumber })
+    }
+    #expect(kinds.count >= 15, "read \(kinds.count) kinds")
+    var given: Set<String> = []
+    for case_ in Malformed.all {
+      do {
+        _ = try Formula(parsing: case_.input)
+      } catch {
+        given.insert(String(String(describing: error.kind).prefix { $0.isLetter || $0.isNumber }))
+      }
+    }
+    let missing = kinds.filter { !given.contains($0) && !Self.kindsTestedElsewhere.contains($0) }
+    #expect(missing.isEmpty, "no malformed input gives \(missing)")
   }
 
   @Test("a formula given without '--' gets the same diagnostic")
