@@ -185,6 +185,12 @@ struct DerivationMistakes {
     for i in parts.indices {
       out.append((.droppedTerm(index: i), .sum(parts.enumerated().filter { $0.offset != i }.map(\.element))))
     }
+    // u′·v − u·v′, the quotient rule's minus carried over.
+    for i in parts.indices.dropFirst() {
+      var flipped = parts
+      flipped[i].negative.toggle()
+      out.append((.flippedTermSign(index: i), .sum(flipped)))
+    }
     // u′·v′: the derivatives of the factors, and the constants in front.
     var derivatives: [DerivativeTerm] = []
     var constants: [DerivativeTerm] = []

@@ -162,12 +162,12 @@ private struct Diagnoser {
   func values(_ id: NodeID) -> [Double?] { points.values(of: id, in: graph) }
 
   func diagnose() -> GradeDiagnosis {
+    if let found = departure() { return found }
     for other in formula.variables where other != variable {
       guard let d = gradient[other] else { continue }
       let v = values(d)
       if comparison.answerMatches(v) { return GradeDiagnosis(.wrongVariable, names: [other]) }
     }
-    if let found = departure() { return found }
     return wholeRelation()
   }
 
@@ -186,17 +186,25 @@ private struct Diagnoser {
       let mutated = formula.simplified(candidate.mutated)
       switch candidate.mistake {
       case .droppedConstantFactor(let c), .droppedExponent(let c):
-        if let value = graph.numberValue(c) {
-          if value == -1 {
-            diagnosis.kind = .wrongSign
-          } else {
-            diagnosis.kind = .constantFactor
-            diagnosis.constant = comparison.constantRatio ?? value
-          }
+        let ratio = comparison.constantRatio
+        if let value = graph.numberValue(c), let ratio, ValueComparison.relativeError(ratio, value) <= 1e-6 {
+          diagnosis.kind = value == -1 ? .wrongSign : .constantFactor
+          diagnosis.constant = value == -1 ? nil : value
+        } else if let q = simpleRatio(mutated) {
+          diagnosis.expression = q
+        } else {
+          diagnosis.expression = formula.simplified(c)
+          diagnosis.isLocal = true
         }
-        diagnosis.expression = simpleRatio(mutated) ?? formula.simplified(c)
       case .droppedInnerDerivative(let inner):
-        diagnosis.expression = simpleRatio(mutated) ?? formula.simplified(mistakes.derivative(of: inner))
+        if let c = comparison.constantRatio {
+          diagnosis.expression = graph.number(c)
+        } else if let q = simpleRatio(mutated) {
+          diagnosis.expression = q
+        } else {
+          diagnosis.expression = formula.simplified(mistakes.derivative(of: inner))
+          diagnosis.isLocal = true
+        }
       case .skippedInnerFunction:
         diagnosis.expression = simpleRatio(mutated)
       case .droppedTerm:
@@ -254,12 +262,16 @@ private struct Diagnoser {
       }
     }
     let ratio = formula.simplified(graph.divide(truth, answer))
-    if isShort(ratio), comparison.ratioMatches(values(ratio)) {
+    let inverse = formula.simplified(graph.divide(answer, truth))
+    // 1/y missing is y extra: name the factor without a fraction when one way has none.
+    if isShort(ratio), !isReciprocal(ratio), comparison.ratioMatches(values(ratio)) {
       return GradeDiagnosis(.missingFactor, expression: ratio)
     }
-    let inverse = formula.simplified(graph.divide(answer, truth))
     if isShort(inverse), comparison.ratioMatches(values(inverse), inverse: true) {
       return GradeDiagnosis(.extraFactor, expression: inverse)
+    }
+    if isShort(ratio), comparison.ratioMatches(values(ratio)) {
+      return GradeDiagnosis(.missingFactor, expression: ratio)
     }
     // An answer written out differently: the ratio may still be some of the truth's factors.
     if case .product(let factors) = graph[truth], factors.count <= 12 {
@@ -282,6 +294,18 @@ private struct Diagnoser {
       }
     }
     return nil
+  }
+
+  /// Whether `id` is 1/q: a power with a negative exponent, or a product of such powers.
+  private func isReciprocal(_ id: NodeID) -> Bool {
+    func negativePower(_ f: NodeID) -> Bool {
+      guard case .power(_, let e) = graph[f], let value = graph.numberValue(e) else { return false }
+      return value < 0
+    }
+    if case .product(let factors) = graph[id] {
+      return factors.allSatisfy { negativePower($0) || graph.numberValue($0) != nil }
+    }
+    return negativePower(id)
   }
 
   /// The index sets of `size` elements out of `count`, in lexicographic order.

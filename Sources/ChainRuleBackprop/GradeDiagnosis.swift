@@ -52,6 +52,9 @@ public struct GradeDiagnosis: Sendable {
   public var constant: Double?
   /// For ``Kind/unknownName`` the unknown names; for ``Kind/wrongVariable`` the other variable.
   public var names: [String] = []
+  /// Whether ``expression`` is missing from part of the derivative only (one term of a sum), not
+  /// from the whole.
+  public var isLocal = false
   /// Where in the rule-by-rule derivation the answer departs, when that can be told.
   public var departure: Departure?
   /// For a backward-pass line: the contribution the diagnosis is about (index into the true

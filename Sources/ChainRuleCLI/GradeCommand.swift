@@ -99,6 +99,7 @@ enum GradeCommand {
           json.append(renderer.json(grade))
         } catch {
           errors += message(error)
+          json.append(unreadable(item, message(error)))
         }
       }
     } else {
@@ -118,6 +119,7 @@ enum GradeCommand {
           json.append(renderer.json(grade))
         } catch {
           errors += message(error)
+          json.append(unreadable(item, message(error)))
         }
       }
     }
@@ -134,6 +136,14 @@ enum GradeCommand {
     var out = texts.joined(separator: "\n")
     if total > 1 { out += "\n\(right) of \(total) answers right\n" }
     return CommandResult(stdout: out, stderr: errors, exitCode: allRight ? ExitCode.success : ExitCode.failure)
+  }
+
+  /// The JSON entry of an answer that could not be read or graded.
+  private static func unreadable(_ item: Item, _ message: String) -> JSONValue {
+    .object([
+      ("answer", .string(String(item.source[item.range]).trimmingCharacters(in: .whitespaces))),
+      ("verdict", .string("wrong")), ("kind", .string("unreadable")), ("message", .string(message)),
+    ])
   }
 
   private static func message(_ error: CommandError) -> String {

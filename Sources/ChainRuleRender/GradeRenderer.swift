@@ -64,11 +64,13 @@ public struct GradeRenderer {
         return "\(yours) lacks the factor \(constantText(c)) (the derivative is \(constantText(c)) times \(yours))"
       }
       return "\(yours) has an extra factor \(constantText(1 / c)) (it is \(constantText(1 / c)) times the derivative)"
-    case .missingFactor: return "\(yours) lacks the factor " + (printed ?? "?")
+    case .missingFactor:
+      return (d.isLocal ? "one term of \(yours)" : yours) + " lacks the factor " + (printed ?? "?")
     case .extraFactor: return "\(yours) has an extra factor " + (printed ?? "?")
     case .missingInnerDerivative:
       guard let printed else { return "\(yours) lacks an inner derivative of the chain rule" }
-      return "\(yours) lacks the factor \(printed), an inner derivative of the chain rule"
+      return (d.isLocal ? "one term of \(yours)" : yours)
+        + " lacks the factor \(printed) (the chain rule's inner derivative)"
     case .missingTerm:
       guard let printed else { return "\(yours) lacks a term" }
       return "\(yours) lacks the term \(printed)"
@@ -173,8 +175,9 @@ public struct GradeRenderer {
     }
     let printer = ExpressionPrinter(graph: grade.graph, notation: notation, brackets: .round)
     if !grade.isCorrect && grade.diagnosis.kind != .unknownName {
-      if showSolution { out += "  the derivative:  " + printer.string(grade.derivative) + "\n" }
-      out += "  your answer:     " + printer.string(grade.answerNode) + "\n"
+      // In the formula's own step names where it has definitions: shorter, and how it was asked.
+      if showSolution { out += "  the derivative:  " + printer.string(grade.inDefinedNames(grade.derivative)) + "\n" }
+      out += "  your answer:     " + printer.string(grade.inDefinedNames(grade.answerNode)) + "\n"
     }
     if let comparison = grade.comparison {
       out += numbersText(comparison, grade.points, symbolic: grade.symbolic, showValues: showSolution)
