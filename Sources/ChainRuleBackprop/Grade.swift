@@ -198,7 +198,12 @@ private struct Diagnoser {
         }
       case .droppedInnerDerivative(let inner):
         if let c = comparison.constantRatio {
-          diagnosis.expression = graph.number(c)
+          // d(−y)/dy = −1 left out is a wrong sign; the departure says where it comes from.
+          if ValueComparison.relativeError(c, -1) <= 1e-6 {
+            diagnosis.kind = .wrongSign
+          } else {
+            diagnosis.expression = graph.number(c)
+          }
         } else if let q = simpleRatio(mutated) {
           diagnosis.expression = q
         } else {

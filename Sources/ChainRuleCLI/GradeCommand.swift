@@ -98,6 +98,8 @@ enum GradeCommand {
           texts.append(renderer.text(grade))
           json.append(renderer.json(grade))
         } catch {
+          // A usage error is the command line's fault: it ends the run with exit 64.
+          if case .usage = error { throw error }
           errors += message(error)
           json.append(unreadable(item, message(error)))
         }
@@ -118,6 +120,8 @@ enum GradeCommand {
           texts.append(renderer.text(grade))
           json.append(renderer.json(grade))
         } catch {
+          // A usage error is the command line's fault: it ends the run with exit 64.
+          if case .usage = error { throw error }
           errors += message(error)
           json.append(unreadable(item, message(error)))
         }

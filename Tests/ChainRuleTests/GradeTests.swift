@@ -95,6 +95,9 @@ struct WrongAnswer: CustomTestStringConvertible, Sendable {
       "cos(3*x)", "x", "3*sin(3*x)", .wrongSign, "your answer has the wrong sign", at: ("chain rule", "flipped-sign")),
     WrongAnswer("sin(x^2)", "x", "-2*x*cos(x^2)", .wrongSign, "your answer has the wrong sign"),
     WrongAnswer(
+      "(w*x + b - y)^2", "y", "2*(w*x + b - y)", .wrongSign, "your answer has the wrong sign",
+      at: ("power rule", "dropped-inner-derivative")),
+    WrongAnswer(
       "sin(x) - x^3", "x", "cos(x) + 3*x^2", .wrongSignOfTerm, "the term -3*x^2 has the wrong sign in your answer",
       at: ("sum rule", "flipped-term-sign")),
     WrongAnswer(
