@@ -116,7 +116,7 @@ public struct Grader {
       symbolic = .identical
     } else {
       var expander = CanonicalForm(graph: graph)
-      if expander.expand(answerNode) == expander.expand(truth) { symbolic = .afterExpansion }
+      if let a = expander.expandIfSmall(answerNode), a == expander.expandIfSmall(truth) { symbolic = .afterExpansion }
     }
     let truthValues = points.values(of: truth, in: graph)
     let comparison = ValueComparison(
@@ -230,7 +230,7 @@ private struct Diagnoser {
   private func shortest(_ id: NodeID) -> NodeID {
     let simple = formula.simplified(id)
     var expander = CanonicalForm(graph: graph)
-    let expanded = expander.expand(simple)
+    guard let expanded = expander.expandIfSmall(simple) else { return simple }
     return graph.treeOperationCount(expanded) < graph.treeOperationCount(simple) ? expanded : simple
   }
 
@@ -343,14 +343,16 @@ private struct Diagnoser {
     var expander = CanonicalForm(graph: graph)
     // A term of a sum: an answer of 0 for a single-term derivative is not "a missing term".
     let truthTerms =
-      terms(truth).count > 1 ? terms(truth) + terms(expander.expand(truth)) : terms(expander.expand(truth))
+      terms(truth).count > 1
+      ? terms(truth) + (expander.expandIfSmall(truth).map(terms) ?? [])
+      : expander.expandIfSmall(truth).map(terms) ?? []
     for term in truthTerms where truthTerms.count > 1 && comparison.differenceMatches(values(term)) {
       return GradeDiagnosis(.missingTerm, expression: term)
     }
     for term in truthTerms where comparison.differenceMatches(values(term), scale: 2) {
       return GradeDiagnosis(.wrongSignOfTerm, expression: term)
     }
-    let answerTerms = terms(answer) + terms(expander.expand(answer))
+    let answerTerms = terms(answer) + (expander.expandIfSmall(answer).map(terms) ?? [])
     for term in answerTerms where answerTerms.count > 1 && comparison.differenceMatches(values(term), scale: -1) {
       return GradeDiagnosis(.extraTerm, expression: term)
     }

@@ -111,6 +111,12 @@ public struct ValueComparison: Sendable {
     return Swift.abs(a - b) / Swift.max(Swift.abs(a), Swift.abs(b), 1e-6)
   }
 
+  /// |a − b| / max(|a|, |b|), without a floor: ratios may be tiny and still differ.
+  static func ratioError(_ a: Double, _ b: Double) -> Double {
+    if a == b { return 0 }
+    return Swift.abs(a - b) / Swift.max(Swift.abs(a), Swift.abs(b))
+  }
+
   /// The largest relative error, and the position (in ``indices``) where it is.
   public var worst: (error: Double, position: Int)? {
     var best: (Double, Int)? = nil
@@ -145,7 +151,7 @@ public struct ValueComparison: Sendable {
       guard Swift.abs(a) > 1e-12, Swift.abs(t) > 1e-12 else { continue }
       let r = t / a
       if let ratio {
-        guard Self.relativeError(r, ratio) <= 1e-6 else { return nil }
+        guard Self.ratioError(r, ratio) <= 1e-6 else { return nil }
       } else {
         ratio = r
       }
@@ -162,7 +168,7 @@ public struct ValueComparison: Sendable {
       let (t, a) = (truth[k], answer[k])
       guard Swift.abs(a) > 1e-12, Swift.abs(t) > 1e-12 else { continue }
       let r = inverse ? a / t : t / a
-      guard Self.relativeError(r, v) <= 1e-6 else { return false }
+      guard Self.ratioError(r, v) <= 1e-6 else { return false }
       compared += 1
     }
     return compared > 0 && compared * 2 >= indices.count
@@ -179,5 +185,34 @@ public struct ValueComparison: Sendable {
       compared += 1
     }
     return compared > 0 && compared * 2 >= indices.count
+  }
+}
+
+extension CanonicalForm {
+  /// The most terms an expansion is allowed to make: past it, forms are compared unexpanded.
+  static let expansionLimit = 2_000
+
+  /// ``expand(_:)`` when the expansion stays small, else nil: a product of many sums multiplies
+  /// out into exponentially many terms (an answer `(x + 1)·(x + 2)·…·(x + 30)` would never end).
+  mutating func expandIfSmall(_ id: NodeID) -> NodeID? {
+    var memo: [NodeID: Int] = [:]
+    let over = Self.expansionLimit + 1
+    // The terms of a node's expansion; a power or call is one term, unless the expansion inside
+    // it is already too large.
+    func terms(_ id: NodeID) -> Int {
+      if let known = memo[id] { return known }
+      var count = 1
+      switch graph[id] {
+      case .sum(let parts): count = parts.reduce(0) { Swift.min(over, $0 + terms($1)) }
+      case .product(let parts): count = parts.reduce(1) { Swift.min(over, $0 * terms($1)) }
+      case .power(let base, let exponent): count = Swift.max(terms(base), terms(exponent)) >= over ? over : 1
+      case .call(_, let arguments): count = arguments.contains { terms($0) >= over } ? over : 1
+      case .number, .symbol: count = 1
+      }
+      memo[id] = count
+      return count
+    }
+    guard terms(simplify(id)) <= Self.expansionLimit else { return nil }
+    return expand(id)
   }
 }

@@ -218,7 +218,7 @@ public struct TraceGrader {
       symbolic = .identical
     } else {
       var expander = CanonicalForm(graph: graph)
-      if expander.expand(answerNode) == expander.expand(truth) { symbolic = .afterExpansion }
+      if let a = expander.expandIfSmall(answerNode), a == expander.expandIfSmall(truth) { symbolic = .afterExpansion }
     }
     let comparison = ValueComparison(truth: values(truth), answer: values(answerNode), tolerance: settings.tolerance)
     if symbolic != .none || comparison.agrees { return result(GradeDiagnosis(.correct), symbolic, comparison) }

@@ -33,12 +33,24 @@ public struct GradeRenderer {
     let d = grade.diagnosis
     let printed = d.expression.map { expressionText(grade.inDefinedNames($0), grade.graph) }
     let own = notation.partial(of: grade.formula.resultName, withRespectTo: grade.variable)
+    let graph = grade.graph
+    if d.kind != .correct && d.kind != .unknownName && d.kind != .undefined {
+      if graph.numberValue(grade.derivative) == 0 {
+        let function = notation.name(grade.formula.resultName)
+        return "\(function) does not depend on \(notation.name(grade.variable)), so its derivative is 0"
+      }
+      if graph.numberValue(grade.answerNode) == 0 { return "your answer is 0, but the derivative is not" }
+    }
     switch d.kind {
     case .unknownName:
       var text = "your answer uses " + names(d.names) + ", which the formula does not have"
       let candidates = grade.formula.variables + grade.formula.program.definitions.compactMap(\.name)
       if d.names.count == 1, let near = Suggestion.closest(to: d.names[0], among: candidates) {
         text += "; did you mean '\(notation.name(near))'?"
+      }
+      if grade.answer.text.contains("/d") || grade.answer.text.contains("∂") || grade.answer.text.contains("\\partial")
+      {
+        text += " (to check a line of the backward pass with \(spelled("∂ℓ/∂…", "dl/d…")) in it, add --trace)"
       }
       return text
     case .wrongVariable:

@@ -36,7 +36,8 @@ import Testing
       ])
     // One point where they differ, with both values, and the check's parameters.
     #expect(lines[7].hasPrefix("  at x = ") && lines[7].contains("your answer = "))
-    #expect(lines[8].hasPrefix("  checked at 20 random points (every variable in [−2, 2], seed 1): worst relative error "))
+    #expect(
+      lines[8].hasPrefix("  checked at 20 random points (every variable in [−2, 2], seed 1): worst relative error "))
     #expect(lines[8].hasSuffix(", tolerance 1e−8"))
   }
 
@@ -139,7 +140,8 @@ import Testing
     let file = Self.example("toy-model-steps.chain")
     let right = chainrule("grade", "-f", file, "--trace", "--answer", "dl/df2 = -sin(f2)*dl/dh3")
     #expect(right.exitCode == 0)
-    #expect(right.stdout.hasPrefix("dl/df2 = -sin(f2)*dl/dh3: right\n  backward pass #1 has  dl/df2 = -sin(f2)*dl/dh3\n"))
+    #expect(
+      right.stdout.hasPrefix("dl/df2 = -sin(f2)*dl/dh3: right\n  backward pass #1 has  dl/df2 = -sin(f2)*dl/dh3\n"))
     #expect(!right.stdout.contains("  at "))
     let wrong = chainrule(
       "grade", "-f", file, "--trace", "--answer", "dl/df2 = -sin(f2)*dl/df3", "--at", TraceSnapshotTests.toyPoint)
@@ -152,7 +154,8 @@ import Testing
 
   static let usageCases: [UsageCase] = [
     UsageCase(
-      arguments: ["grade", "x^2"], message: "nothing to grade: add --answer '<your derivative>' or -f <file of answers>",
+      arguments: ["grade", "x^2"],
+      message: "nothing to grade: add --answer '<your derivative>' or -f <file of answers>",
       helpFor: "grade"),
     UsageCase(
       arguments: ["grade", "--answer", "2*x"], message: "missing formula: give one as an argument or in the file of -f",

@@ -365,3 +365,31 @@ struct WrongAnswer: CustomTestStringConvertible, Sendable {
         == "your line lacks the contribution (1 - p)*p*dl/dp (h is used by p)")
   }
 }
+
+/// Answers that must not hang or mislead.
+@Suite struct GradeRobustnessTests {
+  /// A product of thirty sums would expand into 2³⁰ terms: compared unexpanded, and a ratio of
+  /// tiny values is not taken for a constant.
+  @Test func productOfManySumsIsNotExpanded() throws {
+    let answer = (1...30).map { "(x + \($0))" }.joined(separator: "*")
+    let grade = try GradeTests.grade("x^2", "x", answer)
+    #expect(grade.diagnosis.kind == .different)
+  }
+
+  @Test func zeroAnswersAndZeroDerivatives() throws {
+    let zero = try GradeTests.grade("x^2", "x", "0")
+    #expect(GradeRenderer(notation: .plain).message(zero) == "your answer is 0, but the derivative is not")
+    let independent = try GradeTests.grade("x^2", "y", "1")
+    #expect(!independent.isCorrect)
+    #expect(GradeRenderer(notation: .plain).message(independent) == "l does not depend on y, so its derivative is 0")
+    #expect(try GradeTests.grade("x^2", "y", "0").isCorrect)
+  }
+
+  @Test func adjointNotationWithoutTraceGetsAHint() throws {
+    let grade = try GradeTests.grade("x^2", "x", "dl/dh3*2")
+    #expect(grade.diagnosis.kind == .unknownName)
+    #expect(
+      GradeRenderer(notation: .plain).message(grade).hasSuffix(
+        "(to check a line of the backward pass with dl/d… in it, add --trace)"))
+  }
+}
