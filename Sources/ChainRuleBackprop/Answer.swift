@@ -149,7 +149,8 @@ public struct AnswerSheet: Sendable {
     var hasFormula = false
     var lineStart = text.startIndex
     while true {
-      let lineEnd = text[lineStart...].firstIndex(of: "\n") ?? text.endIndex
+      // "\r\n" is one Character in Swift: a CRLF file ends its lines there too.
+      let lineEnd = text[lineStart...].firstIndex { $0 == "\n" || $0 == "\r\n" } ?? text.endIndex
       let line = text[lineStart..<lineEnd]
       let code = line.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
       if let equals = code.firstIndex(of: "="), DerivativeHeader.looksLikeHeader(code[..<equals]) {
@@ -160,7 +161,7 @@ public struct AnswerSheet: Sendable {
         if !code.allSatisfy(\.isWhitespace) { hasFormula = true }
       }
       guard lineEnd < text.endIndex else { break }
-      formula += "\n"
+      formula.append(text[lineEnd])
       lineStart = text.index(after: lineEnd)
     }
     formulaSource = formula

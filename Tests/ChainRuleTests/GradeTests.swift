@@ -310,6 +310,10 @@ struct WrongAnswer: CustomTestStringConvertible, Sendable {
     let formula = try Formula(parsing: sheet.formulaSource)
     #expect(formula.variables == ["w", "x", "b", "y"])
     #expect(sheet.formulaSource.utf8.count == text.utf8.count)
+    // CRLF line endings ("\r\n" is one Character) split the same way.
+    let crlf = AnswerSheet(text.replacingOccurrences(of: "\n", with: "\r\n"))
+    #expect(crlf.answerRanges.count == 2)
+    #expect(try Formula(parsing: crlf.formulaSource).variables == ["w", "x", "b", "y"])
   }
 
   // MARK: Backward-pass lines
