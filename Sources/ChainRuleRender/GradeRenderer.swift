@@ -252,7 +252,7 @@ public struct GradeRenderer {
     switch d.kind {
     case .missingTerm:
       return "your line lacks the contribution " + (contribution.map { contributionText($0, grade) } ?? "?")
-        + (contribution?.consumer.map { " (\(grade.target) is used by \($0))" } ?? "")
+        + (contribution?.consumer.map { " (\(notation.name(grade.target)) is used by \(notation.name($0)))" } ?? "")
     case .wrongSignOfTerm:
       return "the contribution " + (contribution.map { contributionText($0, grade) } ?? "?")
         + " has the wrong sign in your line"
