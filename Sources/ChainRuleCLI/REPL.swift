@@ -45,6 +45,8 @@ struct REPL {
       :trace          forward and backward pass of the last formula (needs :at)
       :steps          how the last formula's derivatives are obtained, rule by rule
       :latex          the last formula's derivatives as LaTeX
+      :grade 2*x      check your own derivative of the last formula (by :wrt, or 'dl/dw = …');
+                      :grade --trace dl/df2 = … checks a line of the backward pass
       :defs           list the definitions;  :clear forgets them
       :help           this text;  :quit (or Ctrl-D) leaves
 
@@ -120,6 +122,9 @@ struct REPL {
       definitions = []
       lastFormula = nil
       return ("definitions cleared\n", false)
+    case ":grade":
+      guard let formula = lastFormula else { return ("error: type a formula first\n", false) }
+      return (grade(formula, argument), false)
     case ":trace", ":steps", ":latex":
       guard let formula = lastFormula else { return ("error: type a formula first\n", false) }
       switch name {
@@ -130,7 +135,7 @@ struct REPL {
       default: return (run(["latex", formula, "--fragment"]), false)
       }
     default:
-      let known = [":at", ":wrt", ":trace", ":steps", ":latex", ":defs", ":clear", ":help", ":quit"]
+      let known = [":at", ":wrt", ":trace", ":steps", ":latex", ":grade", ":defs", ":clear", ":help", ":quit"]
       var message = "error: unknown command '\(name)'"
       if let best = Suggestion.closest(to: name, among: known) { message += "; did you mean '\(best)'?" }
       return (message + " (:help lists the commands)\n", false)
@@ -143,6 +148,23 @@ struct REPL {
     if let point { arguments += ["--at", point] }
     if let wrt { arguments += ["--wrt", wrt] }
     if arguments[0] != "latex" { arguments += ["--format", isTerminal ? "unicode" : "plain"] }
+    let result = ChainRuleCommand.execute(arguments: arguments, stdin: { nil }, isTerminal: isTerminal)
+    return result.stdout + result.stderr
+  }
+
+  /// `:grade <answer>` (or `:grade --trace <line>`) on `formula`, by the session's `:wrt`.
+  private func grade(_ formula: String, _ argument: String) -> String {
+    var answer = argument
+    var arguments = ["grade", formula]
+    if answer.hasPrefix("--trace") {
+      answer = String(answer.dropFirst("--trace".count)).trimmingCharacters(in: .whitespaces)
+      arguments.append("--trace")
+      if let point { arguments += ["--at", point] }
+    } else if let wrt {
+      arguments += ["--wrt", wrt]
+    }
+    guard !answer.isEmpty else { return "error: type your derivative after :grade, e.g. :grade 2*x\n" }
+    arguments += ["--answer", answer, "--format", isTerminal ? "unicode" : "plain"]
     let result = ChainRuleCommand.execute(arguments: arguments, stdin: { nil }, isTerminal: isTerminal)
     return result.stdout + result.stderr
   }
