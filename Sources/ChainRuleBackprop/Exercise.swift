@@ -111,7 +111,7 @@ public struct Exercise {
     trace =
       chosen == .network
       ? try? Trace(
-        program: program, parameters: parameters, point: values, printedOperations: { $0.treeOperationCount($1) })
+        program: program, parameters: parameters, point: values)
       : nil
   }
 

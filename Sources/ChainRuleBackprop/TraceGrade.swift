@@ -86,8 +86,7 @@ public struct TraceGrader {
     pointIsGiven = point != nil
     do {
       trace = try Trace(
-        program: program, parameters: formula.variables, point: tracePoint,
-        printedOperations: { $0.treeOperationCount($1) })
+        program: program, parameters: formula.variables, point: tracePoint)
     } catch {
       throw .trace(error)
     }
