@@ -151,8 +151,9 @@ public struct SVGGraphWriter {
   }
 
   private var legendText: String {
-    let partial = GraphPicture.partial(of: picture.graph.resultName, by: "…", .unicode)
-    return "on each arrow: the local derivative ∂(step)/∂(input);  \(partial) = Σ over outgoing arrows"
+    let result = Notation.unicode.name(picture.graph.resultName)
+    return "on each arrow: the local derivative ∂(step)/∂(input);  ∂\(result)/∂(box) = Σ over its arrows "
+      + "of label·∂\(result)/∂(step fed)"
   }
 
   private var swatchesWidth: Double {
