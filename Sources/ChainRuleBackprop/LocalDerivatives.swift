@@ -41,7 +41,17 @@ public struct LocalDerivatives {
 
   /// ∂expression/∂name, simplified and in terms of stored steps.
   public mutating func derivative(of expression: NodeID, withRespectTo name: String) -> NodeID {
-    let raw = differentiator.derivative(of: expression, withRespectTo: name)
+    rewritten(differentiator.derivative(of: expression, withRespectTo: name))
+  }
+
+  /// ∂expression/∂name for every name, from one symbolic sweep (a step that reads many values
+  /// costs one sweep, not one per value).
+  public mutating func derivatives(of expression: NodeID, withRespectTo names: [String]) -> [NodeID] {
+    differentiator.gradient(of: expression, withRespectTo: names).map { rewritten($0) }
+  }
+
+  /// A raw derivative simplified and written in terms of stored steps.
+  private mutating func rewritten(_ raw: NodeID) -> NodeID {
     let simple = canonical.simplify(raw)
     return canonical.simplify(Self.substitute(simple, reuse, in: graph))
   }

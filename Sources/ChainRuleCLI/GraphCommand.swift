@@ -40,7 +40,7 @@ enum GraphCommand {
 
       EXAMPLES:
         chainrule graph -f Examples/toy-model.chain -o toy.svg
-        chainrule graph -f Examples/sigmoid-network.chain --at i1=0.05,… -o net.dot
+        chainrule graph 'sigmoid(w*x + b)' --at w=2,x=1,b=-1 -o neuron.dot
 
       """,
     run: { arguments, context throws(CommandError) in try run(arguments, context) })

@@ -119,9 +119,8 @@ public struct ComputationGraph {
         Node(
           kind: .operation, name: step.name, operation: Self.operation(of: step.expression, in: graph),
           isResult: false))
-      for name in inputs {
+      for (name, local) in zip(inputs, locals.derivatives(of: step.expression, withRespectTo: inputs)) {
         guard let from = index[name] else { continue }
-        let local = locals.derivative(of: step.expression, withRespectTo: name)
         let localValue = trace == nil ? nil : try? evaluator.evaluate(local, at: values)
         edges.append(Edge(from: from, to: operation, local: local, localValue: localValue))
       }

@@ -20,7 +20,7 @@ extension LayeredGraph {
     // Cubed, so that a light vertex in the way yields almost entirely instead of nudging the
     // heavy one a little at every layer (which would make a long chain drift sideways).
     let weight = layer.indices.map { v in
-      let total = Swift.max(1, (up[v] + down[v]).reduce(0.0) { $0 + $1.weight })
+      let total = Swift.max(1, up[v].reduce(0.0) { $0 + $1.weight } + down[v].reduce(0.0) { $0 + $1.weight })
       return total * total * total
     }
     for row in order {
@@ -39,21 +39,38 @@ extension LayeredGraph {
       let layers = downwards ? Array(order.indices) : Array(order.indices.reversed())
       for l in layers {
         let row = order[l]
-        let desired = row.map { v -> Double in
-          var neighbours = towardsBoth ? up[v] + down[v] : (downwards ? up[v] : down[v])
-          // Only the heavier edges pull (Sugiyama's priority idea): a step lines up with the
-          // step it continues, and a parameter's light edge does not drag the chain sideways.
-          let heaviest = neighbours.map(\.weight).max() ?? 0
-          neighbours = neighbours.filter { $0.weight >= heaviest / 8 }
-          let total = neighbours.reduce(0.0) { $0 + $1.weight }
-          guard total > 0 else { return x[v] }
-          return neighbours.reduce(0.0) { $0 + $1.weight * x[$1.vertex] } / total
-        }
+        let desired = row.map { v in pull(on: v, up: towardsBoth || downwards, down: towardsBoth || !downwards) }
         let placed = Self.closestPositions(
           desired: desired, weights: row.map { weight[$0] }, widths: row.map { width[$0] }, gap: gap)
         for (v, position) in zip(row, placed) { x[v] = position }
       }
     }
+  }
+
+  /// Where vertex `v`'s neighbours above and/or below pull it: the weighted mean of their
+  /// positions, counting only the heavier segments (Sugiyama's priority idea: a step lines up
+  /// with the step it continues, and a parameter's light edge does not drag the chain
+  /// sideways); its own position if it has none.
+  private func pull(on v: Int, up useUp: Bool, down useDown: Bool) -> Double {
+    var heaviest = 0.0
+    if useUp { for n in up[v] { heaviest = Swift.max(heaviest, n.weight) } }
+    if useDown { for n in down[v] { heaviest = Swift.max(heaviest, n.weight) } }
+    let threshold = heaviest / 8
+    var total = 0.0
+    var sum = 0.0
+    if useUp {
+      for n in up[v] where n.weight >= threshold {
+        total += n.weight
+        sum += n.weight * x[n.vertex]
+      }
+    }
+    if useDown {
+      for n in down[v] where n.weight >= threshold {
+        total += n.weight
+        sum += n.weight * x[n.vertex]
+      }
+    }
+    return total > 0 ? sum / total : x[v]
   }
 
   /// The positions x₀ < x₁ < … closest to `desired` (weighted least squares) with

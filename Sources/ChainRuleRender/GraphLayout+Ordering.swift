@@ -96,15 +96,45 @@ extension LayeredGraph {
     for v in order[l] {
       for n in down[v] { segments.append((position[v], position[n.vertex])) }
     }
-    // Sort by the upper end, then count inversions of the lower end (pairs sharing an end
-    // do not cross).
+    // Sort by the upper end (ties by the lower end), then count the strict inversions of the
+    // lower ends by merge sort: O(E log E). Segments sharing an end do not cross.
     segments.sort { $0.0 != $1.0 ? $0.0 < $1.0 : $0.1 < $1.1 }
+    var lower = segments.map(\.1)
+    var buffer = lower
     var count = 0
-    for i in segments.indices {
-      for j in segments.index(after: i)..<segments.endIndex
-      where segments[j].0 > segments[i].0 && segments[j].1 < segments[i].1 {
-        count += 1
+    var width = 1
+    while width < lower.count {
+      var start = 0
+      while start < lower.count {
+        let middle = Swift.min(start + width, lower.count)
+        let end = Swift.min(start + 2 * width, lower.count)
+        var (i, j, k) = (start, middle, start)
+        while i < middle && j < end {
+          if lower[j] < lower[i] {
+            // lower[j] passes every remaining left element that is strictly greater.
+            count += middle - i
+            buffer[k] = lower[j]
+            j += 1
+          } else {
+            buffer[k] = lower[i]
+            i += 1
+          }
+          k += 1
+        }
+        while i < middle {
+          buffer[k] = lower[i]
+          i += 1
+          k += 1
+        }
+        while j < end {
+          buffer[k] = lower[j]
+          j += 1
+          k += 1
+        }
+        start = end
       }
+      swap(&lower, &buffer)
+      width *= 2
     }
     return count
   }

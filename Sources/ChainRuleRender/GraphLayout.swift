@@ -2,8 +2,9 @@
 ///
 /// The four phases of Sugiyama's method:
 /// 1. **Layering** by longest path: a node's layer is one more than the largest layer of its
-///    predecessors; then every source moves down to just above its first consumer, so a
-///    parameter that enters late sits beside the step it enters, not at the top.
+///    predecessors; then every node whose inputs feed nothing else (every source, too) moves
+///    down to just above its first consumer, so a parameter that enters late sits beside the
+///    step it enters, not at the top.
 /// 2. **Dummy nodes**: an edge spanning k > 1 layers becomes a chain through k − 1 bend points,
 ///    one per layer it crosses, so every segment joins adjacent layers.
 /// 3. **Crossing reduction**: barycentre sweeps (each vertex moves to the mean position of its
@@ -209,17 +210,19 @@ struct LayeredGraph {
     // Longest-path layering in index order (the nodes are topologically sorted).
     var nodeLayer = [Int](repeating: 0, count: nodes.count)
     var successors = [[Int]](repeating: [], count: nodes.count)
-    var hasPredecessor = [Bool](repeating: false, count: nodes.count)
-    for (edge, ok) in zip(edges, valid) where ok {
-      successors[edge.from].append(edge.to)
-      hasPredecessor[edge.to] = true
-    }
+    for (edge, ok) in zip(edges, valid) where ok { successors[edge.from].append(edge.to) }
     for v in nodes.indices {
       for s in successors[v] { nodeLayer[s] = Swift.max(nodeLayer[s], nodeLayer[v] + 1) }
     }
-    // Sources move down to just above their first consumer.
-    for v in nodes.indices where !hasPredecessor[v] && !successors[v].isEmpty {
-      nodeLayer[v] = (successors[v].map { nodeLayer[$0] }.min() ?? 1) - 1
+    // A node whose inputs feed nothing else moves down to just above its first consumer, and
+    // its inputs follow it (last to first, so a consumer has moved before its inputs): a
+    // parameter sits beside the step it enters, and a value computed only for a late step is
+    // computed just before it. No edge gets longer: the node's own inputs are private to it.
+    var predecessors = [[Int]](repeating: [], count: nodes.count)
+    for (edge, ok) in zip(edges, valid) where ok { predecessors[edge.to].append(edge.from) }
+    for v in nodes.indices.reversed() where !successors[v].isEmpty {
+      guard predecessors[v].allSatisfy({ successors[$0].allSatisfy { $0 == v } }) else { continue }
+      nodeLayer[v] = Swift.max(nodeLayer[v], (successors[v].map { nodeLayer[$0] }.min() ?? 1) - 1)
     }
 
     layer = nodeLayer

@@ -189,6 +189,58 @@ import Testing
     }
   }
 
+  /// Crossings counted pair by pair from the layers' orders: two segments between the same
+  /// two layers cross when their ends are in opposite orders (sharing an end does not count).
+  static func orderCrossings(_ layout: GraphLayout, edges: [GraphLayout.Edge]) -> Int {
+    var position: [GraphLayout.Vertex: Int] = [:]
+    for row in layout.order {
+      for (i, vertex) in row.enumerated() { position[vertex] = i }
+    }
+    var segments: [(layer: Int, top: Int, bottom: Int)] = []
+    for (index, edge) in edges.enumerated() {
+      let span = layout.layers[edge.to] - layout.layers[edge.from]
+      guard span > 0 else { continue }
+      let chain =
+        [GraphLayout.Vertex.node(edge.from)] + (0..<(span - 1)).map { .bend(edge: index, index: $0) }
+        + [.node(edge.to)]
+      for (k, (a, b)) in zip(chain, chain.dropFirst()).enumerated() {
+        segments.append((layout.layers[edge.from] + k, position[a] ?? -1, position[b] ?? -1))
+      }
+    }
+    var count = 0
+    for i in segments.indices {
+      for j in segments.indices where j > i && segments[i].layer == segments[j].layer {
+        let (a, b) = (segments[i], segments[j])
+        if (a.top < b.top && a.bottom > b.bottom) || (a.top > b.top && a.bottom < b.bottom) { count += 1 }
+      }
+    }
+    return count
+  }
+
+  /// On random graphs, the layout's crossing count (by merge sort) is the pairwise count, the
+  /// drawing has no more crossings than that (a long edge's bend can pass beside a node's end
+  /// instead of crossing its edge), and nothing overlaps.
+  @Test(arguments: 0..<20)
+  func crossingsCountedAreCrossingsDrawn(seed: UInt64) {
+    var random = SplitMix64(seed: seed)
+    let count = 8 + Int(random.next() % 20)
+    let nodes = (0..<count).map { _ in GraphLayout.Node(size: .init(width: 30, height: 20)) }
+    var edges: [GraphLayout.Edge] = []
+    for to in 1..<count {
+      for _ in 0..<(1 + Int(random.next() % 3)) {
+        let from = Int(random.next() % UInt64(to))
+        if !edges.contains(where: { $0.from == from && $0.to == to }) { edges.append(.init(from: from, to: to)) }
+      }
+    }
+    let layout = GraphLayout(nodes: nodes, edges: edges)
+    #expect(layout.crossings == Self.orderCrossings(layout, edges: edges), "seed \(seed)")
+    #expect(Self.geometricCrossings(layout) <= layout.crossings, "seed \(seed)")
+    let boxes = zip(layout.centers, layout.sizes).map { GraphLayout.Rect(center: $0, size: $1) }
+    for i in boxes.indices {
+      for j in boxes.indices where j > i { #expect(!boxes[i].intersects(boxes[j]), "seed \(seed)") }
+    }
+  }
+
   @Test func closestPositionsKeepOrderAndGapsAndMoveAsLittleAsPossible() {
     // Free vertices go where they want.
     #expect(
