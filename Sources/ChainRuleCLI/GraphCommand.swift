@@ -125,9 +125,8 @@ enum GraphCommand {
     let inputs = Set(forwardProgram.steps.flatMap { forwardProgram.graph.symbols(in: $0.expression) })
     let size = 2 * forwardProgram.steps.count + inputs.count
     guard size <= nodeLimit else {
-      throw .input(
-        "error: the graph would have \(size) nodes; pictures are drawn up to \(nodeLimit) "
-          + "(try a smaller formula, or --steps textbook)\n")
+      let hint = granularity == .primitive ? "try --steps textbook, or a smaller formula" : "try a smaller formula"
+      throw .input("error: the graph would have \(size) nodes; pictures are drawn up to \(nodeLimit) (\(hint))\n")
     }
     var trace: Trace? = nil
     if let point = request.pointValues {

@@ -190,6 +190,15 @@ import Testing
     #expect(result.stdout.isEmpty)
   }
 
+  @Test func aGraphTooLargeToDrawIsRefused() {
+    let formula = (1...2_100).map { "w\($0)*x\($0)" }.joined(separator: " + ")
+    let result = chainrule("graph", formula)
+    #expect(result.exitCode == 1)
+    #expect(
+      result.stderr == "error: the graph would have 4202 nodes; pictures are drawn up to 4000 (try a smaller formula)\n"
+    )
+  }
+
   @Test func graphIsInTheMainHelp() {
     #expect(chainrule("--help").stdout.contains("  graph                   Draw the forward steps"))
     #expect(chainrule("graph", "--help").stdout.hasPrefix("OVERVIEW: Draw a formula's forward steps"))
