@@ -288,7 +288,15 @@ public struct CanonicalForm {
       if !moreExponents.isEmpty {
         let one = graph.number(1)
         let list = [first ?? one] + moreExponents.lazy.filter { $0.0 == position }.map { $0.1 ?? one }
-        if list.count > 1 { exponent = canonicalSum(list) }
+        if list.count > 1 {
+          let combined = canonicalSum(list)
+          if addingExponentsWidensDomain(of: base, list, to: combined) {
+            // x^½·x^½ is undefined for x < 0, x is not: the powers stay apart.
+            for part in list { result.append(canonicalPower(base, part)) }
+            continue
+          }
+          exponent = combined
+        }
       }
       let factor = exponent.map { canonicalPower(base, $0) } ?? base
       if let value = graph.numberValue(factor) {
@@ -320,6 +328,23 @@ public struct CanonicalForm {
     case 1: return result[0]
     default: return graph.intern(.product, result)
     }
+  }
+
+  /// Whether `base^combined` would have a value where the product of `base^eᵢ` has none: a
+  /// power of a base that may be negative needs a whole exponent, so combining powers with
+  /// fractional or symbolic exponents into a whole one (x^½·x^½ → x, x^1.5/x^0.5 → x) would
+  /// give −8 at x = −8 where the formula has no value. Bases that are always positive combine
+  /// freely.
+  private func addingExponentsWidensDomain(of base: NodeID, _ exponents: [NodeID], to combined: NodeID) -> Bool {
+    guard !isPositive(base), let total = graph.numberValue(combined), Coefficient.isWhole(total) else { return false }
+    return exponents.contains { graph.numberValue($0).map { !Coefficient.isWhole($0) } ?? true }
+  }
+
+  /// Whether `id` is positive wherever it has a value: a positive number or a call of a
+  /// function whose values are all positive (exp, cosh, σ, softplus).
+  private func isPositive(_ id: NodeID) -> Bool {
+    if let value = graph.numberValue(id) { return value > 0 }
+    return graph.function(of: id)?.definition.isPositive ?? false
   }
 
   /// Folds `c · n⁻ᵏ` for whole numbers into one reduced fraction: `x/8/65` → `x/520`,
@@ -424,9 +449,13 @@ public struct CanonicalForm {
     }
     if let e, e == e.rounded() {
       if let (innerBase, innerExponent) = graph.powerParts(base) {
-        note(.powerOfPower)
         let product = canonicalProduct([innerExponent, exponent])
-        return canonicalPower(innerBase, product)
+        // (x^½)² is undefined for x < 0 and x is not: such a power of a power stays.
+        if !addingExponentsWidensDomain(of: innerBase, [innerExponent], to: product) {
+          note(.powerOfPower)
+          return canonicalPower(innerBase, product)
+        }
+        return graph.intern(.power(base, exponent))
       }
       if graph.kind(base) == .product {
         note(.powerOfProduct)
