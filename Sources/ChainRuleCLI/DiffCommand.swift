@@ -78,7 +78,7 @@ enum DiffCommand {
     }
     let steps = arguments.flags.contains("--steps")
     let text = request.json ? report.json(values: values, steps: steps) : report.text(values: values, steps: steps)
-    let notes = (request.independenceNotes() + request.kinkNotes(kinks)).map { $0 + "\n" }.joined()
+    let notes = (request.pointNotes + request.independenceNotes() + request.kinkNotes(kinks)).map { $0 + "\n" }.joined()
     return CommandResult(stdout: text, stderr: notes)
   }
 }

@@ -82,10 +82,13 @@ public enum Notation: String, CaseIterable, Hashable, Sendable {
   }
 
   /// A number as printed: integers without `.0`, others in the shortest exact decimal form.
+  /// π and e print as their names (`pi`, `π`, `\pi`; `e`), which read back as the constants.
   public func number(_ value: Double) -> String {
     let magnitude = Swift.abs(value)
     var text: String
-    if magnitude == magnitude.rounded() && magnitude < 1e15 {
+    if magnitude == Double.pi || magnitude == 2.718281828459045 {
+      text = magnitude == Double.pi ? (self == .plain ? "pi" : self == .unicode ? "π" : "\\pi") : "e"
+    } else if magnitude == magnitude.rounded() && magnitude < 1e15 {
       text = String(Int64(magnitude))
     } else {
       text = "\(magnitude)"

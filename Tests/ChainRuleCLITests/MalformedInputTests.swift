@@ -203,7 +203,8 @@ struct MalformedInputTests {
 
   @Test("a deeply nested formula's diagnostic also comes from `check`")
   func deepInCheck() {
-    let formula = String(repeating: "(", count: 5000) + "x" + String(repeating: ")", count: 5000)
+    let n = Parser.maximumDepth + 1
+    let formula = String(repeating: "(", count: n) + "x" + String(repeating: ")", count: n)
     let result = chainrule("check", formula, "--at", "x=1")
     #expect(result.exitCode == 1)
     #expect(result.stderr.hasPrefix("error: \(Malformed.nestingMessage)\n --> input:1:\(Malformed.deep + 1)\n"))
@@ -424,11 +425,11 @@ struct WholeDiagnosticTests {
         """),
     Golden(
       // One bracket past the limit: a window of the line, cut at both ends, the caret under
-      // the 2001st bracket, the location still its true column.
-      input: String(repeating: "(", count: 2001) + "x" + String(repeating: ")", count: 2001),
+      // the 100,001st bracket, the location still its true column.
+      input: String(repeating: "(", count: 100_001) + "x" + String(repeating: ")", count: 100_001),
       expected: """
-        error: the formula nests more than 2000 levels deep (brackets, calls, signs or powers)
-         --> input:1:2001
+        error: the formula nests more than 100000 levels deep (brackets, calls, signs or powers)
+         --> input:1:100001
         1 | …\(String(repeating: "(", count: 51))x\(String(repeating: ")", count: 48))…
           | \(String(repeating: " ", count: 51))^ write the formula as definitions, one step per line
 
