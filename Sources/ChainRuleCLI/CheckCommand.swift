@@ -37,14 +37,13 @@ enum CheckCommand {
     let (_, kinks) = try request.evaluate([formula.root] + gradient, at: values)
     let rows: [GradientCheck.Row]
     do {
-      rows = try GradientCheck(graph: formula.graph).check(
-        formula.root, derivatives: gradient, variables: request.variables, at: values)
+      rows = try request.checkRows(gradient, at: values)
     } catch {
       throw .input(request.describe(error))
     }
     let failed = rows.contains { $0.status == .disagrees }
     let text = request.json ? json(rows) : table(rows, request: request, point: point)
-    let notes = request.kinkNotes(kinks).map { $0 + "\n" }.joined()
+    let notes = (request.pointNotes + request.kinkNotes(kinks)).map { $0 + "\n" }.joined()
     return CommandResult(stdout: text, stderr: notes, exitCode: failed ? ExitCode.failure : ExitCode.success)
   }
 

@@ -58,7 +58,7 @@ enum DiffCommand {
     let text =
       request.json
       ? renderer.json(input: request.input.source, steps: steps).serialized() + "\n" : renderer.text(steps: steps)
-    let messages = renderer.notes(independentOf: request.variables) + renderer.errors
+    let messages = request.pointNotes + renderer.notes(independentOf: request.variables) + renderer.errors
     return CommandResult(
       stdout: text, stderr: messages.map { $0 + "\n" }.joined(),
       exitCode: renderer.errors.isEmpty ? ExitCode.success : ExitCode.failure)

@@ -10,6 +10,8 @@ struct GradientRequest {
   var point: [(String, Double)]?
   var notation: Notation
   var json: Bool
+  /// Notes on `--at` names the formula does not use.
+  var pointNotes: [String] = []
 
   /// Closed forms larger than this are summarised unless `--full` is given.
   static let printLimit = 10_000
@@ -43,19 +45,96 @@ struct GradientRequest {
       json = false
       notation = chosen
     }
-    if let values = pointValues {
-      let missing = formula.variables.filter { values[$0] == nil }
+    if arguments.values["--wrt"] != nil {
+      try checkNames(
+        stepsAllowed: command == "diff" || command == "check",
+        steps: command == "diff" && arguments.flags.contains("--steps"), command: command)
+    }
+    if let point {
+      let known = Set(formula.variables)
+      let unused = point.map(\.0).filter { !known.contains($0) }
+      let missing = formula.variables.filter { pointValues?[$0] == nil }
       if !missing.isEmpty {
         let list = missing.map { "\($0)=…" }.joined(separator: ",")
-        throw .usage("--at gives no value for \(missing.joined(separator: ", ")); add \(list)", command: command)
+        var message = "--at gives no value for \(missing.joined(separator: ", ")); add \(list)"
+        for name in unused {
+          if let close = Self.closest(to: name, among: missing) {
+            message += " ('\(name)' is not a variable of the formula: did you mean '\(close)'?)"
+          }
+        }
+        throw .usage(message, command: command)
       }
+      pointNotes = unused.map(unusedPointNote)
     }
   }
 
-  /// Notes for variables the result does not depend on (their derivative is 0).
+  /// The formula's variables as a list for a message: `x, y` (or `none`).
+  private var variableList: String {
+    formula.variables.isEmpty ? "none" : formula.variables.joined(separator: ", ")
+  }
+
+  /// Refuses `--wrt` names that are not variables of the formula (a function, a constant, a
+  /// name it does not use), with the variables and the closest; and step names where the
+  /// command cannot give their partial derivative.
+  private func checkNames(stepsAllowed: Bool, steps: Bool, command: String) throws(CommandError) {
+    let known = Set(formula.variables)
+    let stepNames = Set(formula.stepNames)
+    for name in variables where !known.contains(name) {
+      let shown = "'\(notation == .latex ? name : notation.name(name))'"
+      if stepNames.contains(name) {
+        if steps {
+          throw .usage(
+            "--steps derives by the variables; \(shown) is a step: run 'chainrule trace' to see its derivative in backward pass #1",
+            command: command)
+        }
+        if stepsAllowed { continue }
+        throw .usage(
+          "--wrt: \(shown) is a step, not a parameter; backward pass #1 shows the derivative by each step (the variables: \(variableList))",
+          command: command)
+      }
+      var message: String
+      if Function(named: name) != nil {
+        message = "--wrt: \(shown) is a function, not a variable of the formula"
+      } else if Parser.constants[name] != nil {
+        message = "--wrt: \(shown) is the constant \(name == "pi" ? "π" : "e"), not a variable"
+      } else {
+        message = "--wrt: the formula has no variable \(shown)"
+      }
+      message += "; its variables: \(variableList)"
+      if stepsAllowed && !stepNames.isEmpty { message += "; its steps: \(formula.stepNames.joined(separator: ", "))" }
+      let candidates = formula.variables + (stepsAllowed ? formula.stepNames : [])
+      if let close = Self.closest(to: name, among: candidates) { message += " (did you mean '\(close)'?)" }
+      throw .usage(message, command: command)
+    }
+  }
+
+  /// The note for a name `--at` gives that is not a variable of the formula: a step (computed
+  /// from its definition) or a name it does not use, with the closest variable.
+  private func unusedPointNote(_ name: String) -> String {
+    let shown = notation == .latex ? name : notation.name(name)
+    if formula.stepNames.contains(name) {
+      return "note: --at gives \(shown), a step computed from its definition; the value given is not used"
+    }
+    var note = "note: --at gives \(shown), which the formula does not use (its variables: \(variableList))"
+    if let close = Self.closest(to: name, among: formula.variables) { note += "; did you mean \(close)?" }
+    return note
+  }
+
+  /// The closest of `candidates` to a misspelt `name`; never one one-letter name for another
+  /// (`q` is no typo of `x`).
+  private static func closest(to name: String, among candidates: [String]) -> String? {
+    guard let close = Suggestion.closest(to: name, among: candidates), name.count > 1 || close.count > 1 else {
+      return nil
+    }
+    return close
+  }
+
+  /// Notes for variables the result does not depend on (their derivative is 0): typed, but
+  /// gone from the closed form (`x*0`, `a = x; l = y`).
   func independenceNotes() -> [String] {
-    let used = Set(formula.variables)
-    return variables.filter { !used.contains($0) }.map {
+    let used = Set(formula.graph.symbols(in: formula.root))
+    let steps = Set(formula.stepNames)
+    return variables.filter { !used.contains($0) && !steps.contains($0) }.map {
       "note: \(notation.name(formula.resultName)) does not depend on \(notation.name($0)), so its derivative is 0"
     }
   }
@@ -70,6 +149,26 @@ struct GradientRequest {
     } catch {
       throw .input(describe(error))
     }
+  }
+
+  /// The gradient check of `derivatives` (the derivatives by ``variables``, in order) at
+  /// `values`. A step's derivative is checked against central differences in the step itself,
+  /// taken as an input of the later lines at the value its definition gives.
+  func checkRows(_ derivatives: [NodeID], at values: [String: Double]) throws(EvaluationError) -> [GradientCheck.Row] {
+    let checker = GradientCheck(graph: formula.graph)
+    let steps = Set(formula.stepNames)
+    let pairs = Array(zip(variables, derivatives))
+    let inputs = pairs.filter { !steps.contains($0.0) }
+    let inputRows = try checker.check(
+      formula.root, derivatives: inputs.map(\.1), variables: inputs.map(\.0), at: values)
+    var rowsByName = Dictionary(zip(inputs.map(\.0), inputRows), uniquingKeysWith: { first, _ in first })
+    for (name, derivative) in pairs where steps.contains(name) {
+      guard let (result, step) = formula.resultWithInput(step: name) else { continue }
+      var point = values
+      point[name] = try Evaluator(graph: formula.graph).values(of: [step], at: values).values[step]
+      rowsByName[name] = try checker.check(result, derivatives: [derivative], variables: [name], at: point).first
+    }
+    return variables.compactMap { rowsByName[$0] }
   }
 
   /// The values of `ids` among `all`, by id.

@@ -77,15 +77,16 @@ enum LaTeXCommand {
       document.graph = ComputationGraph(program: program, parameters: request.variables, trace: document.trace)
     }
     let text = arguments.flags.contains("--fragment") ? document.body() : document.document()
+    let notes = request.pointNotes.map { $0 + "\n" }.joined()
     if let path = arguments.values["--output"] {
       do {
         try text.write(toFile: path, atomically: true, encoding: .utf8)
       } catch {
         throw .input("error: cannot write '\(path)': \(error.localizedDescription)\n")
       }
-      return CommandResult(stdout: "wrote \(path)\n")
+      return CommandResult(stdout: "wrote \(path)\n", stderr: notes)
     }
-    return CommandResult(stdout: text)
+    return CommandResult(stdout: text, stderr: notes)
   }
 
   private static func defaultParameters(_ program: ForwardProgram, _ data: Set<String>) -> [String] {

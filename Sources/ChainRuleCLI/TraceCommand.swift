@@ -91,7 +91,7 @@ enum TraceCommand {
     }
     let renderer = TraceRenderer(trace: trace, notation: request.notation)
     let text = request.json ? renderer.json(update: update).serialized() + "\n" : renderer.text(update: update)
-    return CommandResult(stdout: text)
+    return CommandResult(stdout: text, stderr: request.pointNotes.map { $0 + "\n" }.joined())
   }
 }
 

@@ -124,7 +124,8 @@ public struct Evaluator {
     case .number: return graph.constant(of: id)
     case .symbol:
       let name = graph.symbolName(id) ?? ""
-      guard let v = point[name] else { throw .unboundSymbol(name) }
+      // The constants e and π are never variables (a line defining the name replaces them).
+      guard let v = Parser.constants[name] ?? point[name] else { throw .unboundSymbol(name) }
       return v
     case .sum:
       for slot in slots { value += operand(graph.operand(atSlot: slot)) }

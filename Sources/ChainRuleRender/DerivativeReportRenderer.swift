@@ -113,7 +113,8 @@ public struct DerivativeReportRenderer {
   /// The notes for stderr: variables the result does not use, and kinks met at the point.
   public func notes(independentOf variables: [String]) -> [String] {
     var notes: [String] = []
-    let used = Set(formula.variables)
+    // Typed but gone from the closed form (`x*0`, `a = x; l = y`); a step is an input of its own.
+    let used = Set(formula.graph.symbols(in: formula.root)).union(formula.stepNames)
     for variable in variables where !used.contains(variable) {
       notes.append(
         "note: \(notation.name(formula.resultName)) does not depend on \(notation.name(variable)), so its derivative is 0"
