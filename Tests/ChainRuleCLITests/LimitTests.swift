@@ -322,4 +322,34 @@ import Testing
     #expect(!result.stdout.lowercased().contains("nan"), "\(result.stdout)")
     #expect(!result.stdout.lowercased().contains("inf"), "\(result.stdout)")
   }
+
+  // MARK: The generalised chain as one formula
+
+  /// `((b1000 + w1000·cos((b999 + … sin((b0 + w0·x)) …)) − y)²` on one line: 4,000 levels of
+  /// nesting, which the parser once refused. `diff` gives the derivatives the tape does.
+  @Test func oneLineChainOfAThousandLayers() throws {
+    let g = ["sin", "cos", "tanh"]
+    var expression = "(b0 + w0*x)"
+    for k in 1...1_000 { expression = "(b\(k) + w\(k)*\(g[(k - 1) % 3])\(expression))" }
+    let source = "(\(expression) - y)^2"
+    var point: [String: Double] = ["x": 0.5, "y": 0.2]
+    for k in 0...1_000 {
+      point["b\(k)"] = 0.1
+      point["w\(k)"] = 1.05
+    }
+    let at = point.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ",")
+    let result = chainrule("diff", source, "--wrt", "w0,b1000", "--at", at, "--format", "json")
+    #expect(result.exitCode == 0, "\(result.stderr.prefix(300))")
+    let json = try #require(JSONDocument(result.stdout))
+    let values = (json.object["derivatives"] as? [[String: Any]] ?? []).compactMap { jsonNumber($0["value"]) }
+    let formula = try Formula(parsing: source)
+    var tape = Tape(graph: formula.graph, root: formula.root)
+    _ = try tape.forward(at: point)
+    tape.backward()
+    let expected = tape.gradient(withRespectTo: ["w0", "b1000"])
+    #expect(values.count == 2)
+    for (value, reference) in zip(values, expected) {
+      #expect(isClose(value, reference, relative: 1e-9), "\(value) vs \(reference)")
+    }
+  }
 }
