@@ -75,11 +75,8 @@ public enum ChainRuleCommand {
       return try work()
     } catch {
       switch error {
-      case .usage(let message, let command):
-        let helpHint = command.map { "chainrule \($0) --help" } ?? "chainrule --help"
-        return CommandResult(stderr: "error: \(message)\nsee '\(helpHint)'\n", exitCode: ExitCode.usage)
-      case .input(let text):
-        return CommandResult(stderr: text, exitCode: ExitCode.failure)
+      case .usage: return CommandResult(stderr: error.text, exitCode: ExitCode.usage)
+      case .input: return CommandResult(stderr: error.text, exitCode: ExitCode.failure)
       }
     }
   }

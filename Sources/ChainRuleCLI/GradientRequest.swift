@@ -139,13 +139,11 @@ struct GradientRequest {
     }
   }
 
-  /// The values of `ids` at the point, reporting a domain error with the failing subexpression.
-  func evaluate(_ ids: [NodeID], at values: [String: Double]) throws(CommandError) -> (
-    values: [NodeID: Double], kinks: [Evaluator.Kink]
-  ) {
+  /// The kinks met evaluating `ids` at the point, reporting a domain error with the failing
+  /// subexpression.
+  func kinks(evaluating ids: [NodeID], at values: [String: Double]) throws(CommandError) -> [Evaluator.Kink] {
     do {
-      let (all, kinks) = try Evaluator(graph: formula.graph).values(of: ids, at: values)
-      return (Self.pick(ids, from: all), kinks)
+      return try Evaluator(graph: formula.graph).values(of: ids, at: values).kinks
     } catch {
       throw .input(describe(error))
     }
@@ -171,63 +169,24 @@ struct GradientRequest {
     return variables.compactMap { rowsByName[$0] }
   }
 
-  /// The values of `ids` among `all`, by id.
-  static func pick(_ ids: [NodeID], from all: NodeValues) -> [NodeID: Double] {
-    var picked: [NodeID: Double] = [:]
-    for id in ids { picked[id] = all[id] }
-    return picked
+  /// An evaluation error as input error, its subexpression printed in the request's notation.
+  func describe(_ error: EvaluationError, context: String? = nil) -> InputError {
+    describe(error, printer: formula.printer(notation == .latex ? .plain : notation), context: context)
   }
 
-  /// A learner-readable message for an evaluation error.
-  func describe(_ error: EvaluationError) -> String {
-    describe(error, printer: formula.printer(notation == .latex ? .plain : notation))
-  }
-
-  /// A learner-readable message for an evaluation error, printing nodes with `printer`.
-  func describe(_ error: EvaluationError, printer: ExpressionPrinter) -> String {
-    switch error {
-    case .unboundSymbol(let name):
-      return "error: no value for '\(name)'; add \(name)=… to --at\n"
-    case .domain(let domain, let node):
-      let text = printer.string(node)
-      let shown = text.count > 120 ? String(text.prefix(117)) + "…" : text
-      switch domain {
-      case .outsideDomain(let function, let argument, let domainText):
-        return
-          "error: \(shown) is undefined: \(function) needs \(domainText), but here its argument is \(ValueFormat.text(argument, notation))\n"
-      case .divisionByZero:
-        return "error: division by zero in \(shown)\n"
-      case .negativeBaseFractionalPower(let base, let exponent):
-        return
-          "error: \(shown) is undefined: a negative base (\(ValueFormat.text(base, notation))) to a fractional power (\(ValueFormat.text(exponent, notation)))\n"
-      case .overflow:
-        return "error: \(shown) overflows: its value is too large for a 64-bit float\n"
-      }
-    }
+  /// An evaluation error as input error, printing the failing subexpression with `printer`.
+  func describe(_ error: EvaluationError, printer: ExpressionPrinter, context: String? = nil) -> InputError {
+    .message(error.message(printer: printer, notation: notation), context: context)
   }
 
   /// A message for an evaluation error met while training.
-  static func describeTraining(_ error: EvaluationError, formula: Formula) -> String {
+  static func describeTraining(_ error: EvaluationError, formula: Formula) -> InputError {
     switch error {
-    case .unboundSymbol(let name): return "error: no value for '\(name)': add a data column or --at \(name)=…\n"
+    case .unboundSymbol(let name): return .message("no value for '\(name)': add a data column or --at \(name)=…")
     case .domain(_, let node):
-      return
-        "error: the loss has no value on some row: \(formula.printer(.plain).string(node)) is undefined or overflows there\n"
+      return .message(
+        "the loss has no value on some row: \(formula.printer(.plain).abbreviated(node, characters: 120)) is undefined or overflows there"
+      )
     }
-  }
-
-  /// Notes on conventions used at kinks of the formula met at the point (kinks inside the
-  /// derivatives, such as step(u) from relu, are covered by the formula's own note).
-  func kinkNotes(_ kinks: [Evaluator.Kink]) -> [String] {
-    let printer = formula.printer(notation == .latex ? .plain : notation)
-    let ownNodes = Set(formula.graph.reachable(from: formula.root))
-    var notes: [String] = []
-    for kink in kinks where ownNodes.contains(kink.node) {
-      let at = printer.string(kink.node)
-      guard let convention = kink.function.definition.kink?.convention else { continue }
-      let note = "note: \(at) is at a kink; the derivative uses the convention \(convention)"
-      if !notes.contains(note) { notes.append(note) }
-    }
-    return notes
   }
 }

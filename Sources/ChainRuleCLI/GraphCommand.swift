@@ -73,7 +73,7 @@ enum GraphCommand {
     do {
       try text.write(toFile: output, atomically: true, encoding: .utf8)
     } catch {
-      throw .input("error: cannot write '\(output)': \(error.localizedDescription)\n")
+      throw .input(.message("cannot write '\(output)': \(error.localizedDescription)"))
     }
     return CommandResult(stdout: "wrote \(output)\n")
   }
@@ -126,7 +126,7 @@ enum GraphCommand {
     let size = 2 * forwardProgram.steps.count + inputs.count
     guard size <= nodeLimit else {
       let hint = granularity == .primitive ? "try --steps textbook, or a smaller formula" : "try a smaller formula"
-      throw .input("error: the graph would have \(size) nodes; pictures are drawn up to \(nodeLimit) (\(hint))\n")
+      throw .input(.message("the graph would have \(size) nodes; pictures are drawn up to \(nodeLimit) (\(hint))"))
     }
     var trace: Trace? = nil
     if let point = request.pointValues {
@@ -137,10 +137,7 @@ enum GraphCommand {
         switch error {
         case .evaluation(let failure, let step):
           let printer = ExpressionPrinter(graph: forwardProgram.graph, notation: .unicode)
-          let message = request.describe(failure, printer: printer)
-          throw .input(
-            message.replacingOccurrences(
-              of: "error: ", with: "error: in step \(Notation.unicode.name(step)): ", maxCount: 1))
+          throw .input(request.describe(failure, printer: printer, context: "in step \(Notation.unicode.name(step))"))
         }
       }
     }

@@ -68,8 +68,9 @@ enum LaTeXCommand {
       } catch {
         switch error {
         case .evaluation(let failure, let step):
-          let message = request.describe(failure, printer: ExpressionPrinter(graph: program.graph, notation: .plain))
-          throw .input(message.replacingOccurrences(of: "error: ", with: "error: in step \(step): ", maxCount: 1))
+          throw .input(
+            request.describe(
+              failure, printer: ExpressionPrinter(graph: program.graph, notation: .plain), context: "in step \(step)"))
         }
       }
     }
@@ -82,7 +83,7 @@ enum LaTeXCommand {
       do {
         try text.write(toFile: path, atomically: true, encoding: .utf8)
       } catch {
-        throw .input("error: cannot write '\(path)': \(error.localizedDescription)\n")
+        throw .input(.message("cannot write '\(path)': \(error.localizedDescription)"))
       }
       return CommandResult(stdout: "wrote \(path)\n", stderr: notes)
     }

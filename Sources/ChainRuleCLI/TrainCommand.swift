@@ -76,13 +76,13 @@ enum TrainCommand {
     guard let contents = FileManager.default.contents(atPath: dataPath),
       let text = String(data: contents, encoding: .utf8)
     else {
-      throw .input("error: cannot read the data file '\(dataPath)'\n")
+      throw .input(.message("cannot read the data file '\(dataPath)'"))
     }
     let data: DataTable
     do {
       data = try DataTable(csv: text, canonicalName: Parser.canonicalName)
     } catch {
-      throw .input("error: \(dataPath):\(error.line): \(error.message)\n")
+      throw .input(.message("\(dataPath):\(error.line): \(error.message)"))
     }
     let columns = Set(data.columns)
     let variables = parsed.variables
@@ -200,7 +200,7 @@ enum TrainCommand {
       do {
         try svg.write(toFile: plotPath, atomically: true, encoding: .utf8)
       } catch {
-        throw .input("error: cannot write '\(plotPath)': \(error.localizedDescription)\n")
+        throw .input(.message("cannot write '\(plotPath)': \(error.localizedDescription)"))
       }
       out += "wrote \(plotPath)\n"
     }
