@@ -44,9 +44,15 @@ public struct DerivativeReport {
 
   /// Closed forms with more operations than this are summarised unless `full` is asked for.
   public static let printLimit = 10_000
+  /// Even with `full`, closed forms whose tree has more operations than this (alone, or with
+  /// the rows before them) are not simplified: written out they would be hundreds of megabytes,
+  /// more than any renderer prints (their size is stated instead).
+  public static let fullLimit = 50_000_000
 
   /// The formula differentiated.
   public let formula: Formula
+  /// Whether closed forms of any size were asked for (up to ``fullLimit``).
+  public let full: Bool
   /// The formula's canonical form.
   public let closedForm: NodeID
   /// One row per variable, in the order asked.
@@ -67,16 +73,20 @@ public struct DerivativeReport {
   ///     applies when printing).
   public init(formula: Formula, variables: [String], full: Bool = false) {
     self.formula = formula
+    self.full = full
     closedForm = formula.simplified(formula.root)
     let gradient = formula.gradient(withRespectTo: variables)
     var canonical = CanonicalForm(graph: formula.graph)
     var counter = PrintedOperationCounter(graph: formula.graph)
     let sizes = formula.graph.treeOperationCounts(gradient)
     allDistinctNodes = formula.graph.distinctNodeCount(gradient)
+    var fullBudget = Self.fullLimit
     rows = zip(variables, zip(gradient, sizes)).map { variable, pair in
       let (raw, size) = pair
       let distinct = variables.count <= 200 ? formula.graph.distinctNodeCount([raw]) : nil
-      if size > Self.printLimit * 4 && !full {
+      let tooLarge = full ? size > fullBudget : size > Self.printLimit * 4
+      if full && !tooLarge { fullBudget -= size }
+      if tooLarge {
         return Row(
           variable: variable, raw: raw, simplified: raw, summarised: true, operations: size, distinctNodes: distinct)
       }

@@ -12,6 +12,9 @@ import ChainRuleSyntax
 public enum OutputLimit {
   /// At most this many bytes for one expression (16 MiB).
   public static let expressionBytes = 16 << 20
+  /// At most this many bytes of expressions in one report (64 MiB): writing every partial of
+  /// a deep chain out in full grows with the square of its depth.
+  public static let reportBytes = 64 << 20
 
   /// Whether `id` is small enough to write out with `printer`.
   public static func allows(_ id: NodeID, _ printer: ExpressionPrinter) -> Bool {
@@ -65,18 +68,21 @@ public struct DerivativeReportRenderer {
       out +=
         "at \(ValueFormat.point(point, notation)):  \(notation.name(result)) = \(ValueFormat.text(value, notation))\n"
     }
+    var budget = OutputLimit.reportBytes
     for row in report.rows {
       out += "\n"
       let lhs = notation.partial(of: result, withRespectTo: row.variable)
       let indent = String(repeating: " ", count: lhs.count)
+      let length = row.summarised ? 0 : printer.length(row.simplified)
       if row.summarised {
         out +=
           "\(lhs): the closed form has \(row.operations) operations (\(row.distinctNodes ?? report.allDistinctNodes) distinct nodes when shared);\n"
         out +=
           indent + "  not printed: add --full to print it, or run 'chainrule trace' to see it computed step by step\n"
-      } else if !OutputLimit.allows(row.simplified, printer) {
-        out += "\(lhs): \(sizeSentence(printer.length(row.simplified)))\n"
+      } else if length > OutputLimit.expressionBytes || length > budget {
+        out += "\(lhs): \(sizeSentence(length, overTotal: length <= OutputLimit.expressionBytes))\n"
       } else {
+        budget -= length
         out += "\(lhs) = \(printer.string(row.simplified))\n"
       }
       if let value = row.value {
@@ -91,11 +97,16 @@ public struct DerivativeReportRenderer {
     return out
   }
 
-  /// "the closed form would be … bytes …", for a text over ``OutputLimit``.
-  private func sizeSentence(_ bytes: Int) -> String {
+  /// "the closed form would be … bytes …", for a text over ``OutputLimit``: over the limit of
+  /// one expression, or of the whole report (`overTotal`).
+  private func sizeSentence(_ bytes: Int, overTotal: Bool = false) -> String {
     let size = bytes == Int.max ? "more than 9.2e18" : "\(bytes)"
+    let limit =
+      overTotal
+      ? "the closed forms printed before it used up the report's \(OutputLimit.reportBytes)"
+      : "the limit is \(OutputLimit.expressionBytes)"
     return
-      "the closed form would be \(size) bytes written out (the limit is \(OutputLimit.expressionBytes)); not printed: run 'chainrule trace' to see it computed step by step"
+      "the closed form would be \(size) bytes written out (\(limit)); not printed: run 'chainrule trace' to see it computed step by step"
   }
 
   /// Why a derivative has no value, its subexpression printed in this notation.
@@ -146,8 +157,14 @@ public struct DerivativeReportRenderer {
     object.append(("variables", .array(formula.variables.map { .string($0) })))
     if point != nil { object.append(("value", .number(report.value))) }
     object.append(("distinctNodes", .integer(report.allDistinctNodes)))
+    var budget = OutputLimit.reportBytes
     let derivatives: [JSONValue] = report.rows.map { row in
-      let printed = isPrinted(row, plain) && OutputLimit.allows(row.simplified, latex)
+      var printed = isPrinted(row, plain) && OutputLimit.allows(row.simplified, latex)
+      if printed {
+        let length = plain.length(row.simplified) + latex.length(row.simplified)
+        printed = length <= budget
+        if printed { budget -= length }
+      }
       var entry: [(String, JSONValue)] = [("wrt", .string(row.variable))]
       entry.append(("expression", printed ? .string(plain.string(row.simplified)) : .null))
       entry.append(("latex", printed ? .string(latex.string(row.simplified)) : .null))

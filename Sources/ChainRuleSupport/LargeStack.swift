@@ -30,7 +30,9 @@ public enum LargeStack {
   /// (64 MB, then 16 MB) are tried; only if no thread starts at all does the work run on the
   /// caller's thread.
   public static func run<T>(_ work: () -> T) -> T {
-    withoutActuallyEscaping(work) { escapable in
+    // Already deep inside a large stack's thread with most of it free: no new thread needed.
+    if freeStackOnThisThread() >= minimumFree { return work() }
+    return withoutActuallyEscaping(work) { escapable in
       let job = Job(escapable)
       for stackSize in [size, 1 << 26, 1 << 24] where start(job, stackSize: stackSize) {
         // The job finished on that thread (`start` waited for it), so its result is set.
@@ -41,6 +43,35 @@ public enum LargeStack {
     }
   }
 
+  /// A call finding at least this much of a large stack free runs on it (work that needs more,
+  /// such as the parser past 2,000 levels, asks again further down and gets a fresh stack).
+  public static let minimumFree = 1 << 27
+
+  /// The top of each large-stack thread's stack and its size (0 on other threads).
+  private static let stackKey: pthread_key_t = {
+    var key = pthread_key_t()
+    pthread_key_create(&key, nil)
+    return key
+  }()
+
+  /// The bytes still free on this thread's stack if it is one ``run(_:)`` started, else 0.
+  private static func freeStackOnThisThread() -> Int {
+    guard let info = pthread_getspecific(stackKey) else { return 0 }
+    let top = Int(bitPattern: info)
+    var marker = 0
+    let here = withUnsafeMutablePointer(to: &marker) { Int(bitPattern: $0) }
+    // The stack grows down from `top`; what is used is the distance to here.
+    return (size - 4 * 4096) - (top - here)
+  }
+
+  /// Notes on this thread that its stack begins about here (called first thing on the thread).
+  fileprivate static func markStackTop(stackSize: Int) {
+    guard stackSize == size else { return }
+    var marker = 0
+    let here = withUnsafeMutablePointer(to: &marker) { UnsafeMutableRawPointer($0) }
+    pthread_setspecific(stackKey, here)
+  }
+
   /// Runs `job` on a new thread with a `stackSize`-byte stack and waits until it has finished;
   /// false if no such thread could be started (the job has not run then).
   private static func start(_ job: AnyJob, stackSize: Int) -> Bool {
@@ -48,6 +79,7 @@ public enum LargeStack {
     guard pthread_attr_init(&attributes) == 0 else { return false }
     defer { pthread_attr_destroy(&attributes) }
     guard pthread_attr_setstacksize(&attributes, stackSize) == 0 else { return false }
+    job.stackSize = stackSize
     // The thread borrows one reference, returned after the job has finished.
     let context = Unmanaged.passRetained(job)
     defer { context.release() }
@@ -60,10 +92,13 @@ public enum LargeStack {
       &thread, &attributes,
       { raw in
         #if canImport(Darwin)
-          Unmanaged<AnyJob>.fromOpaque(raw).takeUnretainedValue().execute()
+          let job = Unmanaged<AnyJob>.fromOpaque(raw).takeUnretainedValue()
         #else
-          if let raw { Unmanaged<AnyJob>.fromOpaque(raw).takeUnretainedValue().execute() }
+          guard let raw else { return nil }
+          let job = Unmanaged<AnyJob>.fromOpaque(raw).takeUnretainedValue()
         #endif
+        LargeStack.markStackTop(stackSize: job.stackSize)
+        job.execute()
         return nil
       }, context.toOpaque())
     guard status == 0 else { return false }
@@ -82,6 +117,8 @@ public enum LargeStack {
   private class AnyJob {
     /// Signalled when ``execute()`` has finished.
     let done = DispatchSemaphore(value: 0)
+    /// The stack size of the thread it runs on.
+    var stackSize = 0
     func execute() {}
   }
 
