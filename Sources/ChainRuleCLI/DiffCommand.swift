@@ -28,7 +28,7 @@ enum DiffCommand {
       CommandOption(
         "--full", help: "Print closed forms of any size (larger than 10000 operations",
         "are otherwise summarised)."),
-    ],
+    ] + MatrixCommand.diffOptions,
     discussion: """
       EXAMPLES:
         chainrule diff 'sin(x)^2*y' --at x=1,y=2
@@ -41,6 +41,8 @@ enum DiffCommand {
     _ arguments: Arguments, _ context: CommandContext,
     defaultVariables: ((Formula) -> [String])? = nil
   ) throws(CommandError) -> CommandResult {
+    var context = context
+    if let matrix = try MatrixCommand.diff(arguments, &context) { return matrix }
     let request = try GradientRequest(
       arguments, command: "diff", stdin: context.stdin, isTerminal: context.isTerminal,
       defaultVariables: defaultVariables ?? { $0.variables })
