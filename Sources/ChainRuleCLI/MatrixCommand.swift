@@ -19,6 +19,36 @@ enum MatrixCommand {
       "as ∂ℓ/∂s, each given after the results."),
   ]
 
+  /// The options `trace` accepts for matrix mode.
+  static let traceOptions: [CommandOption] = [
+    diffOptions[0], CommandOption("--full", help: "Matrix mode: print every entry of the matrices."),
+  ]
+
+  /// Runs `trace` in matrix mode if the formula declares shapes; nil otherwise.
+  static func trace(_ arguments: Arguments, _ context: inout CommandContext) throws(CommandError) -> CommandResult? {
+    guard let input = try matrixInput(arguments, "trace", &context) else { return nil }
+    let request = try request(arguments, input, command: "trace", isTerminal: context.isTerminal)
+    let report = try report(request, inputs: try inputs(request), named: true)
+    if request.json { return CommandResult(stdout: report.json()) }
+    let text = MatrixTraceRenderer(report: report).text(request.notation, full: arguments.flags.contains("--full"))
+    return CommandResult(stdout: text, stderr: notes(request))
+  }
+
+  /// The report of `request`, its errors rendered.
+  static func report(_ request: Request, inputs: [String: Matrix]?, named: Bool) throws(CommandError) -> MatrixReport {
+    do throws(MatrixReportError) {
+      return try MatrixReport(
+        formula: request.formula, variables: request.variables, inputs: inputs, seed: request.seed,
+        namedAdjoints: named)
+    } catch {
+      switch error {
+      case .diagnostic(let diagnostic):
+        throw .input(DiagnosticRenderer(sourceName: request.input.name).render(diagnostic, in: request.input.source))
+      case .evaluation(let evaluation): throw .input(describe(evaluation, request.formula, request.notation))
+      }
+    }
+  }
+
   /// What a matrix-mode command reads from its options.
   struct Request {
     var input: FormulaInput
@@ -178,18 +208,7 @@ enum MatrixCommand {
     guard style == "inline" || style == "named" else {
       throw .usage("--adjoints must be inline or named; found '\(style)'", command: "diff")
     }
-    let report: MatrixReport
-    do throws(MatrixReportError) {
-      report = try MatrixReport(
-        formula: request.formula, variables: request.variables, inputs: inputs, seed: request.seed,
-        namedAdjoints: style == "named")
-    } catch {
-      switch error {
-      case .diagnostic(let diagnostic):
-        throw .input(DiagnosticRenderer(sourceName: request.input.name).render(diagnostic, in: request.input.source))
-      case .evaluation(let evaluation): throw .input(describe(evaluation, request.formula, request.notation))
-      }
-    }
+    let report = try report(request, inputs: inputs, named: style == "named")
     if request.json { return CommandResult(stdout: report.json()) }
     var text = report.text(request.notation, full: arguments.flags.contains("--full"))
     if arguments.flags.contains("--steps") {

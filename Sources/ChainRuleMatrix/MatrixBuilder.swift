@@ -124,6 +124,19 @@ struct MatrixBuilder {
         Diagnostic(
           .wrongArgumentCount(function: name, expected: arity.lowerBound, found: arguments.count), at: span))
     }
+    if name == "ones" || name == "eye" {
+      // ones(m, n) and eye(n) as printed: their arguments are sizes, not values.
+      var sizes: [MatrixSize] = []
+      for argument in positional {
+        switch argument {
+        case .number(let value, _) where value == value.rounded() && value >= 1: sizes.append(.fixed(Int(value)))
+        case .name(let size, _) where sizeNames.contains(size): sizes.append(.named(size))
+        default: throw MatrixDiagnostic("the arguments of \(name)(…) are sizes: whole numbers or size names", at: argument.span)
+        }
+      }
+      if name == "eye" { return graph.identity(sizes[0]) }
+      return graph.fitted(graph.constant(1), to: MatrixShape(rows: sizes[0], columns: sizes[1]))
+    }
     var values: [MatrixNodeID] = []
     for argument in positional { values.append(try build(argument)) }
     let axis = name == "sum" || name == "mean" ? try self.axis(arguments.dropFirst()) : .all

@@ -39,7 +39,8 @@ public struct MatrixFormula {
   public let resultName: String
   /// Each definition, in order, with its node.
   public let steps: [(name: String, node: MatrixNodeID)]
-  /// The step a node is the value of, for printing results in the user's step names.
+  /// The step a node is the value of, for printing results in the user's step names (the
+  /// result itself is not among them: a gradient is written in the steps before it).
   public let stepNames: [MatrixNodeID: String]
   /// The inputs the result uses, in order of first appearance.
   public let inputs: [Input]
@@ -82,6 +83,7 @@ public struct MatrixFormula {
     self.bindings = bindings
     root = last
     self.steps = steps
+    stepNames[last] = nil
     self.stepNames = stepNames
     let used = graph.variables(in: last)
     resultName = final.name ?? (["l", "f", "J"].first { !used.contains($0) } ?? "result")

@@ -33,7 +33,7 @@ extension MatrixGraph {
   }
 
   /// `id` repeated to `shape` if it is smaller (a scalar, row or column), else `id`.
-  func fitted(_ id: MatrixNodeID, to shape: MatrixShape) -> MatrixNodeID {
+  public func fitted(_ id: MatrixNodeID, to shape: MatrixShape) -> MatrixNodeID {
     if sameShape(self.shape(id), shape) { return id }
     return (try? broadcast(id, to: shape)) ?? id
   }
@@ -56,7 +56,8 @@ extension MatrixGraph {
     return intern(MatrixNode(.broadcast, [a], shape: shape))
   }
 
-  /// A·B, the matrix product: (m×k)·(k×n) → m×n. I·B = B, A·I = A, 0·B = 0.
+  /// A·B, the matrix product: (m×k)·(k×n) → m×n. I·B = B, A·I = A, 0·B = 0, and a 1×1 factor
+  /// scales: c·B.
   public func matmul(_ a: MatrixNodeID, _ b: MatrixNodeID) throws(MatrixShapeError) -> MatrixNodeID {
     let sa = shape(a)
     let sb = shape(b)
@@ -67,6 +68,8 @@ extension MatrixGraph {
     if operation(a) == .identity { return b }
     if operation(b) == .identity { return a }
     if isConstant(a, 0) || isConstant(b, 0) { return zeros(result) }
+    // A 1×1 factor (an inner size of 1 against a row or a column) is a scaling.
+    if isScalar(a) || isScalar(b) { return try multiply(a, b) }
     return intern(MatrixNode(.matmul, [a, b], shape: result))
   }
 
@@ -218,7 +221,9 @@ extension MatrixGraph {
         if let total = try? multiply(count, node.a) { return fitted(total, to: result) }
       }
     }
-    let effective: SumAxis = sumsRows && sumsColumns ? .all : (sumsRows ? .rows : .columns)
+    let toRow = sumsRows || bindings.isOne(s.rows)
+    let toColumn = sumsColumns || bindings.isOne(s.columns)
+    let effective: SumAxis = toRow && toColumn ? .all : (sumsRows ? .rows : .columns)
     let summed = intern(MatrixNode(.sum, [a], .axis(effective), shape: MatrixShape(rows: sumsRows ? .one : s.rows, columns: sumsColumns ? .one : s.columns)))
     return fitted(summed, to: result)
   }

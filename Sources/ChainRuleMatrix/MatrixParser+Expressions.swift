@@ -5,7 +5,7 @@ enum MatrixBuiltins {
   static let arities: [String: ClosedRange<Int>] = [
     "sum": 1...2, "mean": 1...2, "trace": 1...1, "tr": 1...1, "norm": 1...1, "norm2": 1...1, "softmax": 1...1,
     "crossentropy": 2...2, "cross_entropy": 2...2, "transpose": 1...1, "square": 1...1, "dot": 2...2,
-    "matmul": 2...2, "maximum": 2...2, "minimum": 2...2,
+    "matmul": 2...2, "maximum": 2...2, "minimum": 2...2, "ones": 2...2, "eye": 1...1,
   ]
 
   /// Whether `name` calls a function (of the table or of matrix mode).
@@ -112,6 +112,14 @@ extension MatrixParser {
         name = inner
       }
       let isVariable = defined.contains(name) || declared.contains(name)
+      if !isVariable, !MatrixBuiltins.isFunction(name), current.isOpening, name.count >= 3 {
+        // `sinn(x)` looks like a call of a misspelt function.
+        let names = Function.allNames + MatrixBuiltins.arities.keys.sorted()
+        let suggestion = Suggestion.closest(to: name.lowercased(), among: names)
+        if suggestion != nil || !readsLaTeX {
+          throw MatrixDiagnostic(Diagnostic(.unknownFunction(name, suggestion: suggestion), at: token.span))
+        }
+      }
       guard !isVariable, MatrixBuiltins.isFunction(name) else { return .name(name, token.span) }
       if name == "sigma" && !current.isOpening && !readsLaTeX { return .name(name, token.span) }
       if current.isOpening {

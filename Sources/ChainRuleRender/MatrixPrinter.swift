@@ -115,12 +115,26 @@ public struct MatrixPrinter {
       let text = notation == .plain ? "eye(\(node.shape.rows))" : "I"
       return Printed(text: text, precedence: atom, kind: .atom)
     case .broadcast:
-      if let c = graph.constantValue(node.a) {
-        let ones = notation == .plain ? "ones(\(node.shape.rows), \(node.shape.columns))" : MatrixRule.rule(for: .broadcast).spelling.text(notation)
-        if c == 1 { return Printed(text: ones, precedence: atom, kind: .atom) }
-        return Printed(text: notation.number(c) + times + ones, precedence: c < 0 ? Precedence.negative : Precedence.product, kind: .dot)
+      // Repeating is written as a product with ones: c·𝟏, 𝟏·r for a row, c·𝟏ᵀ for a column.
+      let inner = graph.shape(node.a)
+      let ones: String
+      switch notation {
+      case .plain:
+        let rows = graph.bindings.isOne(inner.rows) ? node.shape.rows.description : "1"
+        let columns = graph.bindings.isOne(inner.columns) ? node.shape.columns.description : "1"
+        ones = "ones(\(rows), \(columns))"
+      default:
+        let one = MatrixRule.rule(for: .broadcast).spelling.text(notation)
+        let isColumn = !graph.bindings.isOne(inner.rows) && graph.bindings.isOne(inner.columns)
+        ones = isColumn ? one + (notation == .latex ? "^{\\top}" : "ᵀ") : one
       }
-      return sub(node.a)
+      if graph.isConstant(node.a, 1) && graph.isScalar(node.a) { return Printed(text: ones, precedence: atom, kind: .atom) }
+      let value = sub(node.a)
+      if graph.isScalar(node.a) || (!graph.bindings.isOne(inner.rows) && graph.bindings.isOne(inner.columns)) {
+        let text = operand(value, atLeast: Precedence.product, allowing: [.dot, .division]) + times + ones
+        return Printed(text: text, precedence: Precedence.product, kind: .dot)
+      }
+      return Printed(text: ones + times + operand(value, atLeast: Precedence.product + 1), precedence: Precedence.product, kind: .dot)
     case .matmul:
       let left = operand(sub(node.a), atLeast: Precedence.product, allowing: [.dot])
       let right = operand(sub(node.b), atLeast: Precedence.product + 1)
@@ -146,6 +160,12 @@ public struct MatrixPrinter {
       return Printed(text: leftText + " + " + rightText, precedence: Precedence.sum, kind: .sum)
     case .multiply:
       return product(node, top: top, memo: &memo)
+    case .power where node.number == -1 && graph.isScalar(node.a):
+      let base = sub(node.a)
+      let slash = notation == .latex ? " / " : "/"
+      return Printed(
+        text: "1" + slash + (base.precedence > Precedence.product ? base.text : group(base.text)),
+        precedence: Precedence.product, kind: .division)
     case .power:
       let base = sub(node.a)
       let p = node.number ?? 1
@@ -245,6 +265,16 @@ public struct MatrixPrinter {
       let slash = notation == .unicode && !graph.isScalar(denominator.a) ? " ⊘ " : (notation == .latex ? " / " : "/")
       let left = operand(a, atLeast: Precedence.product, allowing: [.dot, .division])
       let right = shown.precedence > Precedence.product ? shown.text : group(shown.text)
+      return Printed(text: left + slash + right, precedence: Precedence.product, kind: .division)
+    }
+    // c⁻¹·A is A/c.
+    let first = graph[node.a]
+    if first.operation == .power, first.number == -1, names[node.a] == nil, graph.isScalar(node.a) {
+      let base = printed(first.a, top: top, memo: &memo)
+      let b = printed(node.b, top: top, memo: &memo)
+      let slash = notation == .latex ? " / " : "/"
+      let left = operand(b, atLeast: Precedence.product, allowing: [.dot, .division])
+      let right = base.precedence > Precedence.product ? base.text : group(base.text)
       return Printed(text: left + slash + right, precedence: Precedence.product, kind: .division)
     }
     if let c = graph.constantValue(node.a) {
