@@ -30,7 +30,8 @@ enum MatrixCommand {
     let request = try request(arguments, input, command: "trace", isTerminal: context.isTerminal)
     let report = try report(request, inputs: try inputs(request), named: true)
     if request.json { return CommandResult(stdout: report.json()) }
-    let text = MatrixTraceRenderer(report: report).text(request.notation, full: arguments.flags.contains("--full"))
+    var text = MatrixTraceRenderer(report: report).text(request.notation, full: arguments.flags.contains("--full"))
+    if request.notation == .plain { text = MatrixValueFormat.ascii(text) }
     return CommandResult(stdout: text, stderr: notes(request))
   }
 
@@ -220,7 +221,7 @@ enum MatrixCommand {
     if arguments.flags.contains("--scalarise") {
       text += try MatrixSteps.scalarised(report, request.notation, inputs: inputs)
     }
-    return CommandResult(stdout: text, stderr: notes(request))
+    return CommandResult(stdout: request.notation == .plain ? MatrixValueFormat.ascii(text) : text, stderr: notes(request))
   }
 
   /// Notes for names asked for that the result does not use.

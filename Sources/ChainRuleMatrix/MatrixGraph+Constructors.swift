@@ -120,7 +120,7 @@ extension MatrixGraph {
   /// A ⊙ B elementwise, or a scalar times a matrix, with broadcasting.
   ///
   /// 0·B = 0, 1·B = B; numeric coefficients are collected in front (λ/2 · 2·W → λ·W); a scalar
-  /// factor comes before a matrix one; 𝟏 ⊙ B = B when B has the full shape.
+  /// factor comes before a matrix one; 𝟏 ⊙ B = B when B has the full shape; A ⊙ A = A^∘2.
   public func multiply(_ a: MatrixNodeID, _ b: MatrixNodeID) throws(MatrixShapeError) -> MatrixNodeID {
     let result = try broadcastShape(shape(a), shape(b))
     if isConstant(a, 0) || isConstant(b, 0) { return zeros(result) }
@@ -136,6 +136,8 @@ extension MatrixGraph {
     switch (ra, rb) {
     case (nil, nil): rest = nil
     case (let r?, nil), (nil, let r?): rest = r
+    case (let x?, let y?) where x == y:
+      rest = power(x, 2)
     case (let x?, let y?):
       let (first, second) = !isScalar(x) && isScalar(y) ? (y, x) : (x, y)
       rest = intern(MatrixNode(.multiply, [first, second], shape: try broadcastShape(shape(first), shape(second))))

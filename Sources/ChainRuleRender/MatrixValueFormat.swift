@@ -50,3 +50,31 @@ public enum MatrixValueFormat {
     .array(matrix.rowArrays.map { row in .array(row.map { JSONValue.number($0) }) })
   }
 }
+
+extension MatrixValueFormat {
+  /// The ASCII of plain output: what matrix-mode texts write in Unicode (shapes 64×1000, rule
+  /// identities, `…`) in the spellings the plain grammar uses (64x1000, `.T`, `*`, `.*`, `...`).
+  public static func ascii(_ text: String) -> String {
+    let replacements: [(String, String)] = [
+      ("^∘", "^"), ("…", "..."), ("⋮", ":"), ("∂", "d"), ("ᵀ", ".T"), ("·", "*"), ("⊙", ".*"),
+      ("⊘", "/"), ("𝟏", "ones"), ("𝟙", "1"), ("Σₙ", "sum_n"), ("Σₖ", "sum_k"), ("Σₘ", "sum_m"), ("Σ", "sum_"),
+      ("−", "-"), ("‖", "||"), ("²", "^2"), ("⁻¹", "^-1"), ("⇔", "<=>"), ("ℓ", "l"), ("λ", "lambda"), ("δ", "delta"),
+      ("⁽", "^("), ("⁾", ")"), ("¹", "1"), ("³", "3"), ("⁰", "0"), ("′", "'"), ("≥", ">="),
+    ]
+    // 64×1000 → 64x1000, N×D_in → N x D_in (as the plain declarations read them).
+    var out = ""
+    let characters = Array(text)
+    for (index, character) in characters.enumerated() {
+      guard character == "×" else {
+        out.append(character)
+        continue
+      }
+      let digits = index > 0 && index + 1 < characters.count && characters[index - 1].isNumber && characters[index + 1].isNumber
+      out += digits ? "x" : " x "
+    }
+    for (unicode, plain) in replacements where out.contains(unicode) {
+      out = out.replacingOccurrences(of: unicode, with: plain)
+    }
+    return out
+  }
+}
