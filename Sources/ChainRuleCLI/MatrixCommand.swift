@@ -119,7 +119,9 @@ enum MatrixCommand {
       for item in text.split(separator: ",", omittingEmptySubsequences: true) {
         let parts = item.split(separator: "=", maxSplits: 1).map(String.init)
         guard parts.count == 2, let name = canonicalName(parts[0]) else {
-          throw .usage("--at expects name=value pairs separated by commas, e.g. N=64,lambda=0.1; found '\(item)'", command: command)
+          throw .usage(
+            "--at expects name=value pairs separated by commas, e.g. N=64,lambda=0.1; found '\(item)'", command: command
+          )
         }
         let valueText = parts[1].trimmingCharacters(in: " ").replacingMinus()
         guard let value = Double(valueText), value.isFinite else {
@@ -127,7 +129,8 @@ enum MatrixCommand {
         }
         if sizeNames.contains(name) {
           guard value == value.rounded(), value >= 1, value < 1e8 else {
-            throw .usage("--at: the size \(name) must be a whole number of at least 1; found '\(parts[1])'", command: command)
+            throw .usage(
+              "--at: the size \(name) must be a whole number of at least 1; found '\(parts[1])'", command: command)
           }
           sizes[name] = Int(value)
         } else {
@@ -151,7 +154,8 @@ enum MatrixCommand {
           throw .usage("--wrt expects names separated by commas, e.g. w1,w2; found '\(item)'", command: command)
         }
         if formula.input(named: name)?.labels != nil {
-          throw .usage("\(name) holds the labels of a cross-entropy, which are data: they have no gradient", command: command)
+          throw .usage(
+            "\(name) holds the labels of a cross-entropy, which are data: they have no gradient", command: command)
         }
         if !variables.contains(name) { variables.append(name) }
       }
@@ -188,7 +192,8 @@ enum MatrixCommand {
 
   /// An evaluation error in a learner's words.
   static func describe(_ error: MatrixEvaluationError, _ formula: MatrixFormula, _ notation: Notation) -> String {
-    let printer = MatrixPrinter(graph: formula.graph, notation: notation == .latex ? .plain : notation, names: formula.stepNames)
+    let printer = MatrixPrinter(
+      graph: formula.graph, notation: notation == .latex ? .plain : notation, names: formula.stepNames)
     switch error {
     case .unboundSize(let name):
       return "error: the size \(name) has no number; add \(name)=… to --at\n"
@@ -199,7 +204,8 @@ enum MatrixCommand {
     case .badLabels(let node):
       return "error: the labels in \(printer.string(node)) are not whole class indices in range\n"
     case .notFinite(let node):
-      return "error: \(printer.string(node, expandingTop: true)) has entries that are undefined or overflow at these inputs\n"
+      return
+        "error: \(printer.string(node, expandingTop: true)) has entries that are undefined or overflow at these inputs\n"
     }
   }
 
@@ -221,7 +227,8 @@ enum MatrixCommand {
     if arguments.flags.contains("--scalarise") {
       text += try MatrixSteps.scalarised(report, request.notation, inputs: inputs)
     }
-    return CommandResult(stdout: request.notation == .plain ? MatrixValueFormat.ascii(text) : text, stderr: notes(request))
+    return CommandResult(
+      stdout: request.notation == .plain ? MatrixValueFormat.ascii(text) : text, stderr: notes(request))
   }
 
   /// Notes for names asked for that the result does not use.

@@ -72,7 +72,8 @@ enum MatrixSteps {
     let lines = scalarisation.source.split(separator: "\n").map(String.init)
     var out = "\nScalarised: the same \(printer.name(formula.resultName)) with one scalar per entry, "
     out += "differentiated by the scalar engine\n"
-    let shown = lines.count <= 8 ? lines : Array(lines.prefix(5)) + ["… (\(lines.count - 6) more lines)", lines[lines.count - 1]]
+    let shown =
+      lines.count <= 8 ? lines : Array(lines.prefix(5)) + ["… (\(lines.count - 6) more lines)", lines[lines.count - 1]]
     for line in shown { out += "  " + (line.count > 110 ? String(line.prefix(109)) + "…" : line) + "\n" }
     var point: [String: Double] = [:]
     for (name, value) in inputs ?? [:] {
@@ -88,7 +89,10 @@ enum MatrixSteps {
       if let first = gradient.first {
         let text = scalar.printer(.plain).string(scalar.simplified(first))
         let lhs = "d\(formula.resultName)/d\(flat[0])"
-        out += "  \(lhs) = " + (text.count <= 160 ? text : "(\(text.count) characters; the scalar chain rule summed over every path)") + "\n"
+        out +=
+          "  \(lhs) = "
+          + (text.count <= 160 ? text : "(\(text.count) characters; the scalar chain rule summed over every path)")
+          + "\n"
       }
       guard inputs != nil, let matrix = report.values[row.node] else { continue }
       guard let values = try? Evaluator(graph: scalar.graph).values(of: gradient, at: point).values else {
@@ -105,13 +109,16 @@ enum MatrixSteps {
         worst = max(worst, abs(a - b) / max(1, abs(b)))
         if index < 12 {
           let label = "\(printer.name(row.variable))[\(i),\(j)]"
-          func cell(_ text: String, _ width: Int) -> String { text + String(repeating: " ", count: max(1, width - text.count)) }
+          func cell(_ text: String, _ width: Int) -> String {
+            text + String(repeating: " ", count: max(1, width - text.count))
+          }
           out += "  " + cell(label, 13) + cell(MatrixValueFormat.number(a, notation), 19)
           out += cell(MatrixValueFormat.number(b, notation), 19) + ValueFormat.error(abs(a - b)) + "\n"
         }
       }
       if gradient.count > 12 { out += "  … (\(gradient.count - 12) more entries)\n" }
-      out += worst <= 1e-9
+      out +=
+        worst <= 1e-9
         ? "  all \(gradient.count) entries of \(printer.name(row.variable)) agree\n"
         : "  entries of \(printer.name(row.variable)) DIFFER (largest relative difference \(ValueFormat.error(worst)))\n"
     }

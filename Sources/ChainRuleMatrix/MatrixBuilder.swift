@@ -131,7 +131,9 @@ struct MatrixBuilder {
         switch argument {
         case .number(let value, _) where value == value.rounded() && value >= 1: sizes.append(.fixed(Int(value)))
         case .name(let size, _) where sizeNames.contains(size): sizes.append(.named(size))
-        default: throw MatrixDiagnostic("the arguments of \(name)(…) are sizes: whole numbers or size names", at: argument.span)
+        default:
+          throw MatrixDiagnostic(
+            "the arguments of \(name)(…) are sizes: whole numbers or size names", at: argument.span)
         }
       }
       if name == "eye" { return graph.identity(sizes[0]) }
@@ -176,7 +178,9 @@ struct MatrixBuilder {
     guard let argument = arguments.first else { return .all }
     var value = argument
     if case .keyword(let name, let inner, let span) = argument {
-      guard name == "axis" else { throw MatrixDiagnostic("unknown argument '\(name)='", hint: "write axis=0 or axis=1", at: span) }
+      guard name == "axis" else {
+        throw MatrixDiagnostic("unknown argument '\(name)='", hint: "write axis=0 or axis=1", at: span)
+      }
       value = inner
     }
     switch value {
@@ -197,7 +201,9 @@ struct MatrixBuilder {
     let sy = graph.shape(y)
     let column = graph.softmaxNormalisesColumn(sp)
     if graph.sameShape(sp, sy) {
-      if case .name(let name, _) = labels, graph.operation(y) == .variable { self.labels[name] = .oneHot(column: column) }
+      if case .name(let name, _) = labels, graph.operation(y) == .variable {
+        self.labels[name] = .oneHot(column: column)
+      }
       return try graph.crossEntropy(p, y)
     }
     let indices = column ? MatrixShape.scalar : MatrixShape(rows: sp.rows, columns: .one)

@@ -127,7 +127,8 @@ extension MatrixGraph {
     if steps.contains(g) { return transpose(g) }
     switch node.operation {
     case .matmul:
-      return try matmul(try transposedForReading(node.b, keeping: steps), try transposedForReading(node.a, keeping: steps))
+      return try matmul(
+        try transposedForReading(node.b, keeping: steps), try transposedForReading(node.a, keeping: steps))
     case .add where containsProduct(g, steps):
       return try add(try transposedForReading(node.a, keeping: steps), try transposedForReading(node.b, keeping: steps))
     case .multiply where isScalar(node.a):

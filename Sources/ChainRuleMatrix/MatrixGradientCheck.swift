@@ -70,7 +70,8 @@ public struct MatrixGradientCheck {
       let symbolic = gradient[i, j]
       let tolerance = 1e-6 * Swift.max(1, Swift.abs(symbolic)) + 1e-13 * scale / h
       results.append(
-        Entry(row: i, column: j, symbolic: symbolic, numeric: numeric, agrees: Swift.abs(symbolic - numeric) <= tolerance))
+        Entry(
+          row: i, column: j, symbolic: symbolic, numeric: numeric, agrees: Swift.abs(symbolic - numeric) <= tolerance))
     }
     return results
   }

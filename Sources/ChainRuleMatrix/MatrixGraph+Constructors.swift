@@ -206,9 +206,12 @@ extension MatrixGraph {
     let s = node.shape
     let sumsRows = axis != .columns && !bindings.isOne(s.rows)
     let sumsColumns = axis != .rows && !bindings.isOne(s.columns)
-    let result = MatrixShape(rows: axis == .rows || axis == .all ? .one : s.rows, columns: axis == .columns || axis == .all ? .one : s.columns)
+    let result = MatrixShape(
+      rows: axis == .rows || axis == .all ? .one : s.rows, columns: axis == .columns || axis == .all ? .one : s.columns)
     if !sumsRows && !sumsColumns { return fitted(a, to: result) }
-    if node.operation == .multiply, let c = constantValue(node.a), let scaled = try? multiply(constant(c), sum(node.b, over: axis)) {
+    if node.operation == .multiply, let c = constantValue(node.a),
+      let scaled = try? multiply(constant(c), sum(node.b, over: axis))
+    {
       return scaled
     }
     if node.operation == .broadcast {
@@ -226,7 +229,10 @@ extension MatrixGraph {
     let toRow = sumsRows || bindings.isOne(s.rows)
     let toColumn = sumsColumns || bindings.isOne(s.columns)
     let effective: SumAxis = toRow && toColumn ? .all : (sumsRows ? .rows : .columns)
-    let summed = intern(MatrixNode(.sum, [a], .axis(effective), shape: MatrixShape(rows: sumsRows ? .one : s.rows, columns: sumsColumns ? .one : s.columns)))
+    let summed = intern(
+      MatrixNode(
+        .sum, [a], .axis(effective),
+        shape: MatrixShape(rows: sumsRows ? .one : s.rows, columns: sumsColumns ? .one : s.columns)))
     return fitted(summed, to: result)
   }
 

@@ -57,8 +57,9 @@ struct MatrixLexer {
   private static func isDigit(_ s: Unicode.Scalar?) -> Bool { s.map { $0 >= "0" && $0 <= "9" } ?? false }
   private static func isLetter(_ s: Unicode.Scalar?) -> Bool {
     guard let s else { return false }
-    return (s >= "a" && s <= "z") || (s >= "A" && s <= "Z") || Parser.canonicalName(String(s)) != nil && s.value >= 0x80
-      && !subscriptDigits.keys.contains(s.value)
+    return (s >= "a" && s <= "z") || (s >= "A" && s <= "Z")
+      || Parser.canonicalName(String(s)) != nil && s.value >= 0x80
+        && !subscriptDigits.keys.contains(s.value)
   }
   private static let subscriptDigits: [UInt32: Character] = Dictionary(
     uniqueKeysWithValues: (0...9).map { (0x2080 + UInt32($0), Character(String($0))) })

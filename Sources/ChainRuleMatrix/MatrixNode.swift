@@ -86,8 +86,9 @@ public struct MatrixNode: Hashable, Sendable {
   public var parameter: Parameter
   public var shape: MatrixShape
 
-  public init(_ operation: MatrixOperation, _ operands: [MatrixNodeID], _ parameter: Parameter = .none, shape: MatrixShape)
-  {
+  public init(
+    _ operation: MatrixOperation, _ operands: [MatrixNodeID], _ parameter: Parameter = .none, shape: MatrixShape
+  ) {
     self.operation = operation
     self.operands = operands
     self.parameter = parameter

@@ -59,8 +59,7 @@ extension MatrixParser {
     return false
   }
 
-  private mutating func parseInfix(after left: MatrixSyntax, _ minimum: Int) throws(MatrixDiagnostic) -> MatrixSyntax?
-  {
+  private mutating func parseInfix(after left: MatrixSyntax, _ minimum: Int) throws(MatrixDiagnostic) -> MatrixSyntax? {
     let token = current
     if let (power, op) = Self.infix(token.kind) {
       guard power > minimum || (op == .power && power == minimum) else { return nil }

@@ -18,7 +18,8 @@ public struct MatrixRule: Sendable {
   public typealias Kernel = @Sendable (MatrixNode, [Matrix], MatrixKernelContext) -> Matrix?
   /// Given the graph, the node C and its adjoint C̄ (of C's shape), each operand's adjoint
   /// contribution (of that operand's shape), nil for an operand that gets none (labels).
-  public typealias Adjoint = @Sendable (MatrixGraph, MatrixNodeID, MatrixNodeID) throws(MatrixShapeError) ->
+  public typealias Adjoint =
+    @Sendable (MatrixGraph, MatrixNodeID, MatrixNodeID) throws(MatrixShapeError) ->
     [MatrixNodeID?]
 
   public let operation: MatrixOperation
@@ -102,9 +103,10 @@ enum MatrixRules {
   static let scalarShape: MatrixRule.ShapeRule = { _, _ in .scalar }
 
   /// `f(a, b)` entry by entry on the node's own shape.
-  static func elementwise(_ node: MatrixNode, _ values: [Matrix], _ context: MatrixKernelContext,
-    _ f: (Double, Double) -> Double) -> Matrix?
-  {
+  static func elementwise(
+    _ node: MatrixNode, _ values: [Matrix], _ context: MatrixKernelContext,
+    _ f: (Double, Double) -> Double
+  ) -> Matrix? {
     guard let (rows, columns) = context.dimensions(node.shape) else { return nil }
     return Matrix.elementwise(values[0], values[1], rows: rows, columns: columns, f)
   }

@@ -55,7 +55,8 @@ public struct MatrixEntryRenderer {
 
   /// The entry's text; with numbers when the indices are numbers and inputs are given.
   public func text() throws(MatrixReportError) -> String {
-    var printer = MatrixPrinter(graph: graph, notation: notation == .latex ? .unicode : notation, names: formula.stepNames)
+    var printer = MatrixPrinter(
+      graph: graph, notation: notation == .latex ? .unicode : notation, names: formula.stepNames)
     let notation = printer.notation
     let result = printer.name(formula.resultName)
     let x = printer.name(variable)
@@ -109,7 +110,8 @@ public struct MatrixEntryRenderer {
         uses.append(
           Use(
             user: user, adjoint: adjoint,
-            enters: "\(x)[\(i),\(j)] enters \(userName)[\(n),\(j)] = \(sigma)\(sub(k)) \(a)[\(n),\(k)]\(dot)\(x)[\(k),\(j)] for every row \(n) of \(written)",
+            enters:
+              "\(x)[\(i),\(j)] enters \(userName)[\(n),\(j)] = \(sigma)\(sub(k)) \(a)[\(n),\(k)]\(dot)\(x)[\(k),\(j)] for every row \(n) of \(written)",
             chain: "\(sigma)\(sub(n)) \(adjointName)[\(n),\(j)]\(dot)\(d)\(userName)[\(n),\(j)]/\(d)\(x)[\(i),\(j)]",
             local: "\(sigma)\(sub(n)) \(adjointName)[\(n),\(j)]\(dot)\(a)[\(n),\(i)]",
             matrix: "(\(bracketed(a))ᵀ\(dot)\(adjointName))[\(i),\(j)]",
@@ -122,7 +124,8 @@ public struct MatrixEntryRenderer {
         uses.append(
           Use(
             user: user, adjoint: adjoint,
-            enters: "\(x)[\(i),\(j)] enters \(userName)[\(i),\(k)] = \(sigma)\(sub("m")) \(x)[\(i),m]\(dot)\(b)[m,\(k)] for every column \(k) of \(written)",
+            enters:
+              "\(x)[\(i),\(j)] enters \(userName)[\(i),\(k)] = \(sigma)\(sub("m")) \(x)[\(i),m]\(dot)\(b)[m,\(k)] for every column \(k) of \(written)",
             chain: "\(sigma)\(sub(k)) \(adjointName)[\(i),\(k)]\(dot)\(d)\(userName)[\(i),\(k)]/\(d)\(x)[\(i),\(j)]",
             local: "\(sigma)\(sub(k)) \(adjointName)[\(i),\(k)]\(dot)\(b)[\(j),\(k)]",
             matrix: "(\(adjointName)\(dot)\(bracketed(b))ᵀ)[\(i),\(j)]",
@@ -146,12 +149,16 @@ public struct MatrixEntryRenderer {
         let columnsRepeat = !scalarUser && !graph.bindings.agree(input.shape.columns, node.shape.columns)
         let at = scalarUser ? "" : "[\(rowsRepeat ? n : i),\(columnsRepeat ? k : j)]"
         let sums = (rowsRepeat ? "\(sigma)\(sub(n)) " : "") + (columnsRepeat ? "\(sigma)\(sub(k)) " : "")
-        let contribution = (try? rule.adjoint(graph, user, adjoint)).flatMap { $0.count > position ? $0[position] : nil }
+        let contribution = (try? rule.adjoint(graph, user, adjoint)).flatMap {
+          $0.count > position ? $0[position] : nil
+        }
         // The local derivative ∂P/∂X entry by entry: the rule's adjoint for an adjoint of ones.
         var local = node.operation == .add ? "1" : "\(d)\(userName)\(at)/\(d)\(x)[\(i),\(j)]"
         if !rowsRepeat && !columnsRepeat {
           let ones = graph.fitted(graph.constant(1), to: node.shape)
-          if let factors = try? rule.adjoint(graph, user, ones), factors.count > position, let factor = factors[position] {
+          if let factors = try? rule.adjoint(graph, user, ones), factors.count > position,
+            let factor = factors[position]
+          {
             let factorText = graph.isConstant(factor, 1) ? "1" : "(\(labelled(printer).string(factor)))[\(i),\(j)]"
             local = factorText
           }
@@ -159,7 +166,8 @@ public struct MatrixEntryRenderer {
         uses.append(
           Use(
             user: user, adjoint: adjoint,
-            enters: "\(x)[\(i),\(j)] enters \(userName)\(at)\(written == userName ? "" : " of " + written) (\(rule.name))",
+            enters:
+              "\(x)[\(i),\(j)] enters \(userName)\(at)\(written == userName ? "" : " of " + written) (\(rule.name))",
             chain: "\(sums)\(adjointName)\(at)\(dot)\(d)\(userName)\(at)/\(d)\(x)[\(i),\(j)]",
             local: local == "1" ? "\(sums)\(adjointName)\(at)" : "\(sums)\(adjointName)\(at)\(dot)\(local)",
             matrix: contribution.map { "(\(printer.string($0)))[\(i),\(j)]" } ?? "0",
@@ -191,13 +199,15 @@ public struct MatrixEntryRenderer {
     out += pad + " = \(join(uses.map(\.local)))\n"
     out += pad + " = \(join(uses.map(\.matrix)))\n"
     for (name, node) in wheres where name.hasPrefix(d) {
-      out += indent + "with \(name) = \(labelled(printer).string(node))   \(formula.bindings.described(graph.shape(node)))\n"
+      out +=
+        indent + "with \(name) = \(labelled(printer).string(node))   \(formula.bindings.described(graph.shape(node)))\n"
     }
     // Numbers, at a concrete entry.
     if let r = Int(row), let c = Int(column), let inputs {
       guard let (rows, columns) = formula.bindings.dimensions(of: input.shape), r >= 0, r < rows, c >= 0, c < columns
       else {
-        return out + indent + "(the entry [\(row),\(column)] is outside \(x), which is \(formula.bindings.described(input.shape)))\n"
+        return out + indent
+          + "(the entry [\(row),\(column)] is outside \(x), which is \(formula.bindings.described(input.shape)))\n"
       }
       let needed = uses.flatMap { [$0.adjoint] + graph[$0.user].operands } + Array(adjoints.values)
       let values: [MatrixNodeID: Matrix]
@@ -230,6 +240,7 @@ public struct MatrixEntryRenderer {
   }
 
   private func bracketed(_ text: String) -> String {
-    text.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" || "⁽⁾¹²³⁴⁵⁶⁷⁸⁹⁰₀₁₂₃₄₅₆₇₈₉".contains($0) } ? text : "(\(text))"
+    text.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" || "⁽⁾¹²³⁴⁵⁶⁷⁸⁹⁰₀₁₂₃₄₅₆₇₈₉".contains($0) }
+      ? text : "(\(text))"
   }
 }

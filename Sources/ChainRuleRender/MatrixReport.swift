@@ -38,7 +38,8 @@ public struct MatrixReport {
     do {
       gradient = try formula.gradient(withRespectTo: variables)
       let targets = Set(variables.compactMap { formula.input(named: $0)?.node })
-      adjoints = namedAdjoints ? try MatrixDifferentiator(graph: formula.graph).adjoints(of: formula.root, toward: targets) : [:]
+      adjoints =
+        namedAdjoints ? try MatrixDifferentiator(graph: formula.graph).adjoints(of: formula.root, toward: targets) : [:]
     } catch let error as MatrixDiagnostic {
       throw .diagnostic(error)
     } catch {
@@ -88,7 +89,8 @@ public struct MatrixReport {
       out += "\(printer.name(formula.resultName)) = \(printer.string(formula.root, expandingTop: true))\n"
     }
     if let seed, let value = values[formula.root] {
-      out += "at random inputs (seed \(seed)):  \(printer.name(formula.resultName)) = \(MatrixValueFormat.number(value.scalar, notation))\n"
+      out +=
+        "at random inputs (seed \(seed)):  \(printer.name(formula.resultName)) = \(MatrixValueFormat.number(value.scalar, notation))\n"
     }
     let labels = adjointLabels(notation, printer: printer)
     for (node, step) in labels { printer.labels[node] = partial(step, notation, printer) }

@@ -69,7 +69,8 @@ extension MatrixValueFormat {
         out.append(character)
         continue
       }
-      let digits = index > 0 && index + 1 < characters.count && characters[index - 1].isNumber && characters[index + 1].isNumber
+      let digits =
+        index > 0 && index + 1 < characters.count && characters[index - 1].isNumber && characters[index + 1].isNumber
       out += digits ? "x" : " x "
     }
     for (unicode, plain) in replacements where out.contains(unicode) {

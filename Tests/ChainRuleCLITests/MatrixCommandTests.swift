@@ -13,7 +13,8 @@ import Testing
     let result = chainrule("diff", "-f", Self.twoLayer, "--format", "unicode")
     #expect(result.exitCode == 0)
     #expect(result.stderr.isEmpty)
-    #expect(result.stdout.contains("\n∂loss/∂w₁ = xᵀ·((2·(y_pred − y)·w₂ᵀ) ⊙ 𝟙[h > 0])\n  shape D_in×H = 1000×100, as w₁\n"))
+    #expect(
+      result.stdout.contains("\n∂loss/∂w₁ = xᵀ·((2·(y_pred − y)·w₂ᵀ) ⊙ 𝟙[h > 0])\n  shape D_in×H = 1000×100, as w₁\n"))
     #expect(result.stdout.contains("\n∂loss/∂w₂ = h_reluᵀ·(2·(y_pred − y))\n  shape H×D_out = 100×10, as w₂\n"))
     #expect(result.stdout.contains("h_relu = relu(h)              N×H = 64×100\n"))
     // Piped output is ASCII, and reads back.
@@ -50,12 +51,14 @@ import Testing
     #expect(result.exitCode == 0, "\(result.stderr)")
     let lines = result.stdout.split(separator: "\n").map(String.init)
     let sum = try #require(lines.first { $0.hasPrefix("  at [") }?.split(separator: "=").last)
-    let matrix = try #require(lines.first { $0.hasPrefix("  the matrix formula's entry: ") }?.split(separator: ":").last)
+    let matrix = try #require(
+      lines.first { $0.hasPrefix("  the matrix formula's entry: ") }?.split(separator: ":").last)
     #expect(sum.trimmingCharacters(in: .whitespaces) == matrix.trimmingCharacters(in: .whitespaces))
   }
 
   @Test func scalariseAgrees() {
-    let result = chainrule("diff", "-f", Self.twoLayer, "--scalarise", "--random", "2", "--at", "N=2,D_in=3,H=2,D_out=2")
+    let result = chainrule(
+      "diff", "-f", Self.twoLayer, "--scalarise", "--random", "2", "--at", "N=2,D_in=3,H=2,D_out=2")
     #expect(result.exitCode == 0, "\(result.stderr)")
     #expect(result.stdout.contains("all 6 entries of w1 agree"))
     #expect(result.stdout.contains("all 4 entries of w2 agree"))
@@ -68,7 +71,8 @@ import Testing
     let result = chainrule("trace", "-f", Self.twoLayer, "--format", "unicode")
     #expect(result.exitCode == 0, "\(result.stderr)")
     for line in [
-      "  h = x·w₁                      N×H = 64×100", "  ∂loss/∂y_pred = 2·(y_pred − y)", "  ∂loss/∂h_relu = (∂loss/∂y_pred)·w₂ᵀ",
+      "  h = x·w₁                      N×H = 64×100", "  ∂loss/∂y_pred = 2·(y_pred − y)",
+      "  ∂loss/∂h_relu = (∂loss/∂y_pred)·w₂ᵀ",
       "  ∂loss/∂h = (∂loss/∂h_relu) ⊙ 𝟙[h > 0]", "  ∂loss/∂w₁ = xᵀ·(∂loss/∂h)", "  ∂loss/∂w₂ = h_reluᵀ·(∂loss/∂y_pred)",
     ] {
       #expect(result.stdout.contains(line), "\(line)")
@@ -103,7 +107,8 @@ import Testing
   @Test func numpyRecomputesTheGradients() throws {
     let python = "/usr/bin/python3"
     guard FileManager.default.isExecutableFile(atPath: python) else { return }
-    let result = chainrule("diff", "-f", Self.twoLayer, "--format", "json", "--random", "11", "--at", "N=6,D_in=7,H=5,D_out=3")
+    let result = chainrule(
+      "diff", "-f", Self.twoLayer, "--format", "json", "--random", "11", "--at", "N=6,D_in=7,H=5,D_out=3")
     let file = FileManager.default.temporaryDirectory.appendingPathComponent("chainrule-matrix-\(getpid()).json")
     try result.stdout.write(to: file, atomically: true, encoding: .utf8)
     defer { try? FileManager.default.removeItem(at: file) }

@@ -14,7 +14,9 @@ import Testing
 
   /// Spellings that must build the same node as the first of their row.
   static let sameNode: [[String]] = [
-    ["sum(x·w1)", "sum(x*w1)", "sum(x @ w1)", "sum(x.dot(w1))", "sum(x ⋅ w1)", "x.dot(w1).sum()", "sum(np.dot(x, w1))"],
+    [
+      "sum(x·w1)", "sum(x*w1)", "sum(x @ w1)", "sum(x.dot(w1))", "sum(x ⋅ w1)", "x.dot(w1).sum()", "sum(np.dot(x, w1))",
+    ],
     ["sum(w·wᵀ)", "sum(w*w')", "sum(w.dot(w.T))", "sum(w @ transpose(w))", "sum(w*w^T)"],
     ["sum(w^2)", "sum(w ⊙ w)", "sum(w .* w)", "sum(square(w))", "np.square(w).sum()", "sum(w**2)"],
     ["‖w‖²", "norm2(w)^2", "‖w‖_F^2", "‖w‖²_F", "norm(w)^2", "|w|^2"],
