@@ -158,22 +158,35 @@ extension MatrixGraph {
   public func power(_ a: MatrixNodeID, _ p: Double) -> MatrixNodeID {
     if p == 1 { return a }
     if p == 0 { return fitted(constant(1), to: shape(a)) }
-    let node = self[a]
     if let c = constantValue(a) {
       let value = Foundation.pow(c, p)
       if value.isFinite { return constant(value) }
     }
+    let operation = self.operation(a)
     let whole = p == p.rounded()
-    if node.operation == .power, let q = node.number, whole { return power(node.a, q * p) }
-    if node.operation == .function, node.function == .sqrt, p == 2, operation(node.a) == .frobeniusSquared {
-      return node.a
-    }
-    if node.operation == .multiply, let c = constantValue(node.a), whole,
-      let scaled = try? multiply(constant(Foundation.pow(c, p)), power(node.b, p))
+    let inner = nodes[Int(a.index)].operands.first
+    let exponent = nodes[Int(a.index)].number
+    if operation == .power, whole, let base = inner, let q = exponent { return power(base, q * p) }
+    if operation == .function, p == 2, nodes[Int(a.index)].function == .sqrt, let base = inner,
+      self.operation(base) == .frobeniusSquared
     {
-      return scaled
+      return base
     }
-    return intern(MatrixNode(.power, [a], .number(p), shape: node.shape))
+    if operation == .multiply, whole, let factor = inner, let c = constantValue(factor) {
+      let rest = nodes[Int(a.index)].operands[1]
+      return scaledPower(c, rest, p) ?? intern(MatrixNode(.power, [a], .number(p), shape: shape(a)))
+    }
+    return intern(MatrixNode(.power, [a], .number(p), shape: shape(a)))
+  }
+
+  /// (c·A)^p = c^p·A^p.
+  private func scaledPower(_ c: Double, _ rest: MatrixNodeID, _ p: Double) -> MatrixNodeID? {
+    let raised = power(rest, p)
+    do {
+      return try multiply(constant(Foundation.pow(c, p)), raised)
+    } catch {
+      return nil
+    }
   }
 
   /// f applied entry by entry (two operands broadcast for `max`, `min`). Constants fold as the

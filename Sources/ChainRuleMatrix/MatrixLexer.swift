@@ -57,9 +57,10 @@ struct MatrixLexer {
   private static func isDigit(_ s: Unicode.Scalar?) -> Bool { s.map { $0 >= "0" && $0 <= "9" } ?? false }
   private static func isLetter(_ s: Unicode.Scalar?) -> Bool {
     guard let s else { return false }
-    return (s >= "a" && s <= "z") || (s >= "A" && s <= "Z")
-      || Parser.canonicalName(String(s)) != nil && s.value >= 0x80
-        && !subscriptDigits.keys.contains(s.value)
+    if (s >= "a" && s <= "z") || (s >= "A" && s <= "Z") { return true }
+    // Greek letters and ℓ, as the scalar lexer reads them (asked only of those blocks).
+    guard (0x0370...0x03FF).contains(s.value) || s.value == 0x2113 else { return false }
+    return Parser.canonicalName(String(s)) != nil
   }
   private static let subscriptDigits: [UInt32: Character] = Dictionary(
     uniqueKeysWithValues: (0...9).map { (0x2080 + UInt32($0), Character(String($0))) })
@@ -226,7 +227,9 @@ struct MatrixLexer {
         break
       }
     }
-    var name = Parser.canonicalName(raw) ?? raw
+    // ASCII letters and digits alone are their own canonical spelling (as in the scalar lexer).
+    let plain = raw.utf8.allSatisfy { $0 < 0x80 && $0 != UInt8(ascii: "_") }
+    var name = plain ? raw : (Parser.canonicalName(raw) ?? raw)
     if let suffix = superscriptSuffix(base: name) { name += suffix }
     return token(.name(name), from: start)
   }

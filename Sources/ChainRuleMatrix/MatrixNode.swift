@@ -83,44 +83,42 @@ public struct MatrixNode: Hashable, Sendable {
   public var operation: MatrixOperation
   /// The operands, in order (none, one or two).
   public var operands: [MatrixNodeID]
-  public var parameter: Parameter
   public var shape: MatrixShape
+  /// The number of a constant or the exponent of a power.
+  public let number: Double?
+  /// The name of a variable or size.
+  public let name: String?
+  /// The function of a function node.
+  public let function: Function?
+  /// The axis of a sum.
+  public let axis: SumAxis?
 
   public init(
     _ operation: MatrixOperation, _ operands: [MatrixNodeID], _ parameter: Parameter = .none, shape: MatrixShape
   ) {
     self.operation = operation
     self.operands = operands
-    self.parameter = parameter
     self.shape = shape
+    // Stored apart rather than as the enum: reading them is a plain load.
+    var number: Double? = nil
+    var name: String? = nil
+    var function: Function? = nil
+    var axis: SumAxis? = nil
+    switch parameter {
+    case .none: break
+    case .number(let value): number = value
+    case .name(let text): name = text
+    case .function(let f): function = f
+    case .axis(let a): axis = a
+    }
+    self.number = number
+    self.name = name
+    self.function = function
+    self.axis = axis
   }
 
   /// The first operand (every node with operands has one).
   public var a: MatrixNodeID { operands[0] }
   /// The second operand of a binary node.
   public var b: MatrixNodeID { operands[1] }
-
-  /// The number of a constant or the exponent of a power.
-  public var number: Double? {
-    if case .number(let value) = parameter { return value }
-    return nil
-  }
-
-  /// The name of a variable or size.
-  public var name: String? {
-    if case .name(let name) = parameter { return name }
-    return nil
-  }
-
-  /// The function of a function node.
-  public var function: Function? {
-    if case .function(let function) = parameter { return function }
-    return nil
-  }
-
-  /// The axis of a sum.
-  public var axis: SumAxis? {
-    if case .axis(let axis) = parameter { return axis }
-    return nil
-  }
 }
