@@ -107,9 +107,11 @@ public struct MatrixReport {
     let used = labels.filter { label in rows.contains { graph.reachable(from: [$0.node]).contains(label.node) } }
     if !used.isEmpty {
       out += "\nwhere, from the last step back:\n"
-      for (node, step) in used {
-        out += "  \(partial(step, notation, printer)) = \(printer.string(node, expandingTop: true))"
-        out += "   \(bindings.described(graph.shape(node)))\n"
+      let lines = used.map { "\(partial($0.step, notation, printer)) = \(printer.string($0.node, expandingTop: true))" }
+      let width = lines.map(\.count).max() ?? 0
+      for (line, label) in zip(lines, used) {
+        let shape = bindings.described(graph.shape(label.node))
+        out += "  " + line + String(repeating: " ", count: width - line.count + 3) + shape + "\n"
       }
     }
     return out
