@@ -10,11 +10,16 @@ public enum MatrixEvaluationError: Error, Hashable, Sendable {
   case badLabels(MatrixNodeID)
   /// An entry is NaN or infinite (log of a negative number, an overflow).
   case notFinite(MatrixNodeID)
+  /// A matrix with more entries than ``MatrixEvaluator/maximumEntries``.
+  case tooLarge(String, entries: Int)
 }
 
 /// Values of matrix nodes: one ascending loop over the nodes the roots need, each computed by
 /// its rule's kernel from its operands' values.
 public struct MatrixEvaluator {
+  /// The most entries one matrix may hold (2²⁶, 512 MB of doubles).
+  public static let maximumEntries = 1 << 26
+
   public let graph: MatrixGraph
   public let context: MatrixKernelContext
 
@@ -33,6 +38,10 @@ public struct MatrixEvaluator {
       guard let dimensions = context.bindings.dimensions(of: node.shape) else {
         let unbound = [node.shape.rows, node.shape.columns].first { context.bindings.value(of: $0) == nil }
         throw .unboundSize(unbound?.description ?? node.shape.description)
+      }
+      let (count, overflow) = dimensions.rows.multipliedReportingOverflow(by: dimensions.columns)
+      guard !overflow, count <= Self.maximumEntries else {
+        throw .tooLarge("\(dimensions.rows)×\(dimensions.columns)", entries: overflow ? Int.max : count)
       }
       if node.operation == .variable, let name = node.name {
         guard let given = context.inputs[name] else { throw .missingInput(name) }

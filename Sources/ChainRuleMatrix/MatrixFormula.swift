@@ -145,6 +145,10 @@ public struct MatrixFormula {
         let unbound = [input.shape.rows, input.shape.columns].first { bindings.value(of: $0) == nil }
         throw .unboundSize(unbound?.description ?? input.shape.description)
       }
+      let (count, overflow) = rows.multipliedReportingOverflow(by: columns)
+      guard !overflow, count <= MatrixEvaluator.maximumEntries else {
+        throw .tooLarge("\(rows)×\(columns)", entries: overflow ? Int.max : count)
+      }
       switch input.labels {
       case .indices(let classes):
         guard let count = bindings.value(of: classes) else { throw .unboundSize(classes.description) }

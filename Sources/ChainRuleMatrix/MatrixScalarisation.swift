@@ -74,12 +74,12 @@ public struct MatrixScalarisation {
           case .transpose: text = entry(node.a, j, i)
           case .add:
             let b = entry(node.b, i, j)
-            text = b.hasPrefix("-") ? "(\(entry(node.a, i, j)) - \(b.dropFirst()))" : "(\(entry(node.a, i, j)) + \(b))"
+            text = "(\(entry(node.a, i, j)) + \(b))"
           case .multiply:
             let a = entry(node.a, i, j)
             let b = entry(node.b, i, j)
-            text = a == "(-1)" ? "-\(b)" : "\(a)*\(b)"
-          case .power: text = "\(entry(node.a, i, j))^(\(Self.number(node.number ?? 1)))"
+            text = a == "(-1)" ? "(-\(b))" : "\(Self.factor(a))*\(Self.factor(b))"
+          case .power: text = "(\(entry(node.a, i, j)))^(\(Self.number(node.number ?? 1)))"
           case .function:
             let arguments = node.operands.map { entry($0, i, j) }.joined(separator: ", ")
             text = "\(node.function?.name ?? "exp")(\(arguments))"
@@ -94,7 +94,7 @@ public struct MatrixScalarisation {
             let (r, c) = (rows, columns)
             let column = graph.softmaxNormalisesColumn(node.shape)
             let others = column ? (0..<r).map { entry(node.a, $0, j) } : (0..<c).map { entry(node.a, i, $0) }
-            text = "exp(\(entry(node.a, i, j)))/\(sum(others.map { "exp(\($0))" }))"
+            text = "(exp(\(entry(node.a, i, j)))/\(sum(others.map { "exp(\($0))" })))"
           case .crossEntropy:
             let (r, c) = bindings.dimensions(of: graph.shape(node.a)) ?? (1, 1)
             var terms: [String] = []
@@ -118,7 +118,7 @@ public struct MatrixScalarisation {
             text = sum((0..<n).map { entry(node.a, $0, $0) })
           case .frobeniusSquared:
             let (r, c) = bindings.dimensions(of: graph.shape(node.a)) ?? (1, 1)
-            text = sum((0..<r).flatMap { p in (0..<c).map { q in "\(entry(node.a, p, q))^2" } })
+            text = sum((0..<r).flatMap { p in (0..<c).map { q in "(\(entry(node.a, p, q)))^2" } })
           }
           row.append(text)
         }
@@ -148,6 +148,9 @@ public struct MatrixScalarisation {
     let raw = name.replacingOccurrences(of: "^(", with: "_").replacingOccurrences(of: ")", with: "") + "_\(i)\(j)"
     return Parser.canonicalName(raw) ?? raw
   }
+
+  /// An operand of a product, bracketed when it starts with a sign.
+  private static func factor(_ text: String) -> String { text.hasPrefix("-") ? "(\(text))" : text }
 
   private static func number(_ value: Double) -> String {
     let text = value == value.rounded() && Swift.abs(value) < 1e15 ? String(Int64(value)) : "\(value)"
