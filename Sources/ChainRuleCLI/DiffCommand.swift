@@ -33,6 +33,7 @@ enum DiffCommand {
       EXAMPLES:
         chainrule diff 'sin(x)^2*y' --at x=1,y=2
         chainrule diff 'f = w*x + b; l = (f - y)^2' --wrt w,b --format json
+        chainrule diff -f Examples/numpy-two-layer.chain --steps   (matrix mode: declarations x: N×D_in)
 
       """,
     run: { arguments, context throws(CommandError) in try run(arguments, context) })

@@ -53,6 +53,9 @@ struct FormulaInput {
       if let path = namedFile {
         message += "note: '\(path)' is a file; to read the formula from it, write -f \(path)\n"
       }
+      if MatrixParser.declaresShapes(source) {
+        message += "note: declarations such as 'x: 64×1000' are matrix mode, which 'diff' and 'trace' read\n"
+      }
       throw .input(message)
     }
   }

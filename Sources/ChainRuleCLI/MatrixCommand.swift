@@ -12,8 +12,8 @@ enum MatrixCommand {
       "--entry", value: "<entry>", help: "Matrix mode: one gradient entry as the scalar chain rule summed",
       "over an index, e.g. 'w1[i,j]' (or 'w1[0,2]' with --random)."),
     CommandOption(
-      "--scalarise", help: "Matrix mode: every entry of small gradients as scalar formulas, differentiated",
-      "by the scalar engine and compared."),
+      "--scalarise", help: "Matrix mode: the loss with one scalar per entry (small sizes),",
+      "differentiated by the scalar engine and compared entry by entry."),
     CommandOption(
       "--adjoints", value: "<style>", help: "Matrix mode: inline (default), or named: the steps' adjoints",
       "as ∂ℓ/∂s, each given after the results."),

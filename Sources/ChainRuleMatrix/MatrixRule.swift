@@ -137,6 +137,7 @@ enum MatrixRules {
         spelling: MatrixSpelling("eye", "I", "I"), shape: nil,
         evaluate: { node, _, context in context.dimensions(node.shape).map { Matrix.identity($0.rows) } })
     case .broadcast:
+      // C (m×n) = A (1×n, m×1 or 1×1) repeated: Ā = unbroadcast(C̄), A's shape.
       return MatrixRule(
         .broadcast, name: "broadcasting", shapeText: "1×n, m×1 or 1×1 repeated to m×n",
         adjointText: "C = A repeated: Ā = unbroadcast(C̄), the sum over the repeated axes",
@@ -146,6 +147,7 @@ enum MatrixRules {
         },
         adjoint: { graph, c, g in [graph.unbroadcast(g, to: graph.shape(graph[c].a))] })
     case .matmul:
+      // C (m×n) = A (m×k) · B (k×n): Ā = C̄ (m×n) · Bᵀ (n×k) → m×k; B̄ = Aᵀ (k×m) · C̄ (m×n) → k×n.
       return MatrixRule(
         .matmul, name: "matrix product", shapeText: "(m×k)·(k×n) → m×n",
         adjointText: "C = A·B: Ā = C̄·Bᵀ (m×k), B̄ = Aᵀ·C̄ (k×n)",
@@ -164,6 +166,7 @@ enum MatrixRules {
           return [try graph.matmul(g, graph.transpose(b)), try graph.matmul(graph.transpose(a), g)]
         })
     case .transpose:
+      // C (n×m) = Aᵀ, A (m×n): Ā = C̄ᵀ → m×n.
       return MatrixRule(
         .transpose, name: "transpose", shapeText: "m×n → n×m", adjointText: "C = Aᵀ: Ā = C̄ᵀ",
         differential: "d(Aᵀ) = (dA)ᵀ; tr(C̄ᵀ·dAᵀ) = tr(C̄·dA) = tr((C̄ᵀ)ᵀ·dA)",
@@ -171,6 +174,7 @@ enum MatrixRules {
         evaluate: { _, values, _ in values[0].transposed },
         adjoint: { graph, _, g in [graph.transpose(g)] })
     case .add:
+      // C (m×n) = A + B, each m×n or repeated: Ā = unbroadcast(C̄) to A's shape, B̄ likewise.
       return MatrixRule(
         .add, name: "sum", shapeText: "m×n + m×n (or a 1×n row, m×1 column or scalar, repeated) → m×n",
         adjointText: "C = A + B: Ā = unbroadcast(C̄), B̄ = unbroadcast(C̄)", differential: "d(A + B) = dA + dB",
@@ -181,6 +185,7 @@ enum MatrixRules {
           return [graph.unbroadcast(g, to: graph.shape(node.a)), graph.unbroadcast(g, to: graph.shape(node.b))]
         })
     case .multiply:
+      // C (m×n) = A ⊙ B: Ā = unbroadcast(C̄ ⊙ B) to A's shape, B̄ = unbroadcast(C̄ ⊙ A) to B's.
       return MatrixRule(
         .multiply, name: "elementwise product", shapeText: "m×n ⊙ m×n (or repeated, or a scalar λ·A) → m×n",
         adjointText: "C = A ⊙ B: Ā = unbroadcast(C̄ ⊙ B), B̄ = unbroadcast(C̄ ⊙ A)",
@@ -195,6 +200,7 @@ enum MatrixRules {
           ]
         })
     case .power:
+      // C (m×n) = A^∘p: Ā = C̄ ⊙ p·A^∘(p−1) → m×n.
       return MatrixRule(
         .power, name: "elementwise power", shapeText: "m×n → m×n", adjointText: "C = A^∘p: Ā = C̄ ⊙ p·A^∘(p−1)",
         differential: "d(A^∘p) = p·A^∘(p−1) ⊙ dA", spelling: MatrixSpelling("^", "^∘", "^{\\circ"),
@@ -209,6 +215,7 @@ enum MatrixRules {
           return [try graph.multiply(g, try graph.multiply(graph.constant(p), graph.power(node.a, p - 1)))]
         })
     case .function:
+      // C (m×n) = f(A) or f(A, B): Ā = unbroadcast(C̄ ⊙ ∂f/∂a), from the function's templates.
       return MatrixRule(
         .function, name: "elementwise function", shapeText: "m×n → m×n (two arguments broadcast)",
         adjointText: "C = f(A): Ā = C̄ ⊙ f′(A), f′ from the function's entry in the table",
@@ -232,6 +239,7 @@ enum MatrixRules {
           return contributions
         })
     case .sum:
+      // c = sum(A) (1×1, 1×n or m×1), A (m×n): Ā = c̄ repeated to m×n.
       return MatrixRule(
         .sum, name: "sum of entries", shapeText: "m×n → 1×1 (all), 1×n (rows: 𝟏ᵀ·A), m×1 (columns: A·𝟏)",
         adjointText: "c = sum(A): Ā = c̄·𝟏, C̄ repeated to A's shape", differential: "d sum(A) = sum(dA) = tr(𝟏ᵀ·dA)",
@@ -240,6 +248,7 @@ enum MatrixRules {
         evaluate: { node, values, _ in values[0].sum(over: node.axis ?? .all) },
         adjoint: { graph, c, g throws(MatrixShapeError) in [try graph.broadcast(g, to: graph.shape(graph[c].a))] })
     case .softmax:
+      // P (m×n) = softmax(A) by rows: Ā = P ⊙ (P̄ − row sums of P̄ ⊙ P, repeated) → m×n.
       return MatrixRule(
         .softmax, name: "softmax", shapeText: "m×n → m×n, each row normalised",
         adjointText: "P = softmax(A): Ā = P ⊙ (P̄ − (P̄ ⊙ P)·𝟏), the row sums repeated",
@@ -256,6 +265,7 @@ enum MatrixRules {
           return [try graph.multiply(c, try graph.subtract(g, rowSums))]
         })
     case .crossEntropy:
+      // ℓ (1×1) = −sum(Y ⊙ log P), P and Y m×n: P̄ = −ℓ̄·Y ⊘ P → m×n; Ȳ = −ℓ̄·log P (not for indices).
       return MatrixRule(
         .crossEntropy, name: "cross-entropy",
         shapeText: "(m×C, m×C) → 1×1; labels as class indices (m×1) become one-hot rows",
@@ -288,6 +298,7 @@ enum MatrixRules {
         },
         adjoint: { _, _, _ in [nil] })
     case .trace:
+      // c (1×1) = tr(A), A (n×n): Ā = c̄·I → n×n.
       return MatrixRule(
         .trace, name: "trace", shapeText: "n×n → 1×1", adjointText: "c = tr(A): Ā = c̄·I",
         differential: "d tr(A) = tr(dA) = tr(Iᵀ·dA)", spelling: MatrixSpelling("trace", "tr", "\\operatorname{tr}"),
@@ -302,6 +313,7 @@ enum MatrixRules {
           [try graph.multiply(g, graph.identity(graph.shape(graph[c].a).rows))]
         })
     case .frobeniusSquared:
+      // c (1×1) = ‖A‖²_F, A (m×n): Ā = c̄·2A → m×n.
       return MatrixRule(
         .frobeniusSquared, name: "squared Frobenius norm", shapeText: "m×n → 1×1", adjointText: "c = ‖A‖²_F: Ā = c̄·2A",
         differential: "d‖A‖²_F = 2·tr(Aᵀ·dA)", spelling: MatrixSpelling("norm2", "‖", "\\|"), shape: scalarShape,
