@@ -204,7 +204,8 @@ enum MatrixCommand {
     case .badLabels(let node):
       return "error: the labels in \(printer.string(node)) are not whole class indices in range\n"
     case .tooLarge(let shape, _):
-      return "error: a \(shape) matrix is too large to compute with (at most \(MatrixEvaluator.maximumEntries) entries); choose smaller sizes with --at\n"
+      return
+        "error: a \(shape) matrix is too large to compute with (at most \(MatrixEvaluator.maximumEntries) entries); choose smaller sizes with --at\n"
     case .notFinite(let node):
       return
         "error: \(printer.string(node, expandingTop: true)) has entries that are undefined or overflow at these inputs\n"
