@@ -75,6 +75,24 @@ public struct MatrixPrinter {
     return notation == .latex ? name + "\\left(" + joined + "\\right)" : name + "(" + joined + ")"
   }
 
+  /// A LaTeX base that already carries a superscript, in braces, so a second one is no double
+  /// superscript: `{W^{(1)}}^{\top}` (a name printed `{W^{(1)}}` is braced already).
+  private static func braced(_ text: String, atom: Bool) -> String {
+    guard atom, text.contains("^") else { return text }
+    // Already one group when the opening brace closes only at the end.
+    if text.hasPrefix("{") && text.hasSuffix("}") {
+      var depth = 0
+      var closesEarly = false
+      for (index, character) in text.enumerated() {
+        if character == "{" { depth += 1 }
+        if character == "}" { depth -= 1 }
+        if depth == 0 && index < text.count - 1 { closesEarly = true }
+      }
+      if !closesEarly { return text }
+    }
+    return "{" + text + "}"
+  }
+
   /// `text` bracketed unless `operand` binds at least as tightly as `minimum` and is of a kind
   /// the parent allows beside itself.
   private func operand(_ operand: Printed, atLeast minimum: Int, allowing kinds: Set<Kind> = []) -> String {
@@ -146,7 +164,7 @@ public struct MatrixPrinter {
       switch notation {
       case .plain: text = base + ".T"
       case .unicode: text = base + "ᵀ"
-      case .latex: text = (base.contains("^") && inner.precedence >= atom ? "{" + base + "}" : base) + "^{\\top}"
+      case .latex: text = Self.braced(base, atom: inner.precedence >= atom) + "^{\\top}"
       }
       return Printed(text: text, precedence: atom, kind: .atom)
     case .add:
@@ -180,7 +198,7 @@ public struct MatrixPrinter {
         let text = scalar && whole ? baseText + String(exponent.map(Notation.superscript)) : baseText + (scalar ? "^" : "^∘") + exponent
         return Printed(text: text, precedence: Precedence.power, kind: .atom)
       case .latex:
-        if baseText.contains("^") && base.precedence >= atom { baseText = "{" + baseText + "}" }
+        baseText = Self.braced(baseText, atom: base.precedence >= atom)
         let exponent = Notation.latex.number(p)
         return Printed(text: baseText + "^{" + (scalar ? "" : "\\circ ") + exponent + "}", precedence: Precedence.power, kind: .atom)
       }
