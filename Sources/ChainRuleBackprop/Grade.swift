@@ -55,7 +55,7 @@ public struct FormulaGrade {
       }
     }
     guard !names.isEmpty else { return id }
-    return canonical.simplify(Trace.substitute(id, names, in: graph))
+    return canonical.simplify(LocalDerivatives.substitute(id, names, in: graph))
   }
 }
 

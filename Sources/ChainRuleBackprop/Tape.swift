@@ -225,7 +225,7 @@ public struct Tape: Sendable {
     var inputs: [Double] = []
     inputs.reserveCapacity(variables.count)
     for name in variables {
-      guard let value = point[name] else { throw .unboundSymbol(name) }
+      guard let value = Parser.constants[name] ?? point[name] else { throw .unboundSymbol(name) }
       inputs.append(value)
     }
     return forward(inputs: inputs)

@@ -168,17 +168,9 @@ public struct Trace {
     self.forward = forward
 
     // Local derivatives rewrite in terms of stored steps: exp(f₁) → h₂.
-    var canonical = CanonicalForm(graph: graph)
-    var reuse: [NodeID: NodeID] = [:]
-    for step in steps where graph.numberValue(step.expression) == nil {
-      if case .symbol = graph[step.expression] { continue }
-      reuse[canonical.simplify(step.expression)] = graph.symbol(step.name)
-    }
-    let differentiator = Differentiator(graph: graph)
+    var locals = LocalDerivatives(program: program)
     func local(_ expression: NodeID, _ name: String) -> NodeID {
-      let raw = differentiator.derivative(of: expression, withRespectTo: name)
-      let simple = canonical.simplify(raw)
-      return canonical.simplify(Self.substitute(simple, reuse, in: graph))
+      locals.derivative(of: expression, withRespectTo: name)
     }
     func value(_ id: NodeID) -> Double { (try? evaluator.evaluate(id, at: values)) ?? .nan }
 
@@ -277,23 +269,6 @@ public struct Trace {
       var c = c
       if c.consumer == last { c.consumer = nil }
       return c
-    }
-  }
-
-  /// `id` with every subexpression found in `map` replaced by its step symbol.
-  static func substitute(_ id: NodeID, _ map: [NodeID: NodeID], in graph: ExpressionGraph) -> NodeID {
-    if let symbol = map[id] { return symbol }
-    let node = graph[id]
-    let children = node.children
-    if children.isEmpty { return id }
-    let replaced = children.map { substitute($0, map, in: graph) }
-    if replaced.elementsEqual(children) { return id }
-    switch node {
-    case .sum: return graph.sum(replaced)
-    case .product: return graph.product(replaced)
-    case .power: return graph.power(replaced[0], replaced[1])
-    case .call(let function, _): return graph.call(function, replaced)
-    case .number, .symbol: return id
     }
   }
 

@@ -179,3 +179,90 @@ public struct Trainer {
     return (theta, history)
   }
 }
+
+/// A model with one input column and one target column, and its prediction as a function of the
+/// input, to draw the fitted curve over the data.
+///
+/// The loss must compare a prediction with the target by squared or absolute error, so that
+/// its last step is `(M − t)²`, `c·(M − t)²`, `|M − t|` (or with `t − M`): then M, written in
+/// terms of the earlier steps, is the prediction. Any other loss (a cross-entropy, a sum over
+/// several targets) has no such curve, and ``init(formula:columns:)`` returns nil.
+public struct FittedCurve {
+  /// The input column, drawn on the x axis.
+  public let input: String
+  /// The target column, drawn on the y axis.
+  public let target: String
+  private let program: ForwardProgram
+  private let prediction: NodeID
+  /// The steps the prediction needs (all but the loss and the error).
+  private let modelSteps: [Step]
+
+  /// The curve of `formula` (a loss for one row) over data with `columns`, or nil if the
+  /// model has not exactly one input and one target or compares them otherwise.
+  public init?(formula: Formula, columns: [String]) {
+    let used = columns.filter { formula.variables.contains($0) }
+    guard used.count == 2 else { return nil }
+    let program = ForwardProgram(formula: formula, dataNames: Set(columns))
+    guard let last = program.steps.last else { return nil }
+    let graph = program.graph
+    // The error inside the loss: c·(M − t)² or |M − t|, numeric factors dropped, and the
+    // error itself may be a step of its own (abs(f₁) with f₁ = h₁ − y).
+    var error = last.expression
+    if case .product(let factors) = graph[error] {
+      let rest = factors.filter { graph.numberValue($0) == nil }
+      guard rest.count == 1 else { return nil }
+      error = rest[0]
+    }
+    switch graph[error] {
+    case .power(let base, let exponent) where graph.numberValue(exponent) == 2: error = base
+    case .call(.abs, let arguments) where arguments.count == 1: error = arguments[0]
+    default: return nil
+    }
+    var errorStep: String? = nil
+    if case .symbol(let name) = graph[error], let step = program.steps.first(where: { $0.name == name }) {
+      errorStep = name
+      error = step.expression
+    }
+    guard case .sum(let terms) = graph[error] else { return nil }
+    // The target is a column that stands alone as a term, ±t.
+    func sign(of term: NodeID, _ column: String) -> Double? {
+      if term == graph.symbol(column) { return 1 }
+      if term == graph.product([graph.number(-1), graph.symbol(column)]) { return -1 }
+      return nil
+    }
+    guard let target = used.first(where: { column in terms.contains { sign(of: $0, column) != nil } }),
+      let input = used.first(where: { $0 != target }),
+      let targetTerm = terms.firstIndex(where: { sign(of: $0, target) != nil }),
+      let targetSign = sign(of: terms[targetTerm], target)
+    else { return nil }
+    // The target enters nowhere else: not in the other terms, not in the other steps.
+    let rest = terms.enumerated().filter { $0.offset != targetTerm }.map(\.element)
+    guard !rest.isEmpty else { return nil }
+    let remainder = rest.count == 1 ? rest[0] : graph.sum(rest)
+    let others = program.steps.dropLast().filter { $0.name != errorStep }
+    guard !graph.symbols(in: remainder).contains(target),
+      !others.contains(where: { graph.symbols(in: $0.expression).contains(target) })
+    else { return nil }
+    // M − t: M is the rest; t − M: M is minus the rest.
+    self.prediction = targetSign < 0 ? remainder : graph.product([graph.number(-1), remainder])
+    self.input = input
+    self.target = target
+    self.program = program
+    self.modelSteps = Array(others)
+  }
+
+  /// The prediction at each of `inputs`, with the parameters (and any fixed values) in
+  /// `values`; NaN where the model has no value.
+  public func predictions(at inputs: [Double], values: [String: Double]) -> [Double] {
+    let evaluator = Evaluator(graph: program.graph)
+    return inputs.map { x in
+      var point = values
+      point[input] = x
+      for step in modelSteps {
+        guard let value = try? evaluator.evaluate(step.expression, at: point) else { return .nan }
+        point[step.name] = value
+      }
+      return (try? evaluator.evaluate(prediction, at: point)) ?? .nan
+    }
+  }
+}

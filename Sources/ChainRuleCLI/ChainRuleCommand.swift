@@ -24,7 +24,7 @@ public enum ChainRuleCommand {
   /// Every subcommand, in the order the main help lists them.
   static let subcommands: [Subcommand] = [
     DiffCommand.declaration, CheckCommand.declaration, TraceCommand.declaration, LaTeXCommand.declaration,
-    TrainCommand.declaration, GradeCommand.declaration, ExerciseCommand.declaration,
+    TrainCommand.declaration, GraphCommand.declaration, GradeCommand.declaration, ExerciseCommand.declaration,
     REPL.declaration,
   ]
 
@@ -75,11 +75,8 @@ public enum ChainRuleCommand {
       return try work()
     } catch {
       switch error {
-      case .usage(let message, let command):
-        let helpHint = command.map { "chainrule \($0) --help" } ?? "chainrule --help"
-        return CommandResult(stderr: "error: \(message)\nsee '\(helpHint)'\n", exitCode: ExitCode.usage)
-      case .input(let text):
-        return CommandResult(stderr: text, exitCode: ExitCode.failure)
+      case .usage: return CommandResult(stderr: error.text, exitCode: ExitCode.usage)
+      case .input: return CommandResult(stderr: error.text, exitCode: ExitCode.failure)
       }
     }
   }

@@ -34,70 +34,20 @@ enum CheckCommand {
     }
     let formula = request.formula
     let gradient = formula.gradient(withRespectTo: request.variables)
-    let (_, kinks) = try request.evaluate([formula.root] + gradient, at: values)
+    let kinks = try request.kinks(evaluating: [formula.root] + gradient, at: values)
     let rows: [GradientCheck.Row]
     do {
-      rows = try GradientCheck(graph: formula.graph).check(
-        formula.root, derivatives: gradient, variables: request.variables, at: values)
+      rows = try request.checkRows(gradient, at: values)
     } catch {
       throw .input(request.describe(error))
     }
     let failed = rows.contains { $0.status == .disagrees }
-    let text = request.json ? json(rows) : table(rows, request: request, point: point)
-    let notes = request.kinkNotes(kinks).map { $0 + "\n" }.joined()
+    let renderer = GradientCheckRenderer(
+      rows: rows, resultName: request.formula.resultName, notation: request.notation, point: point)
+    let text = request.json ? renderer.json().serialized() + "\n" : renderer.table()
+    let notes =
+      (request.pointNotes + DerivativeReportRenderer.kinkNotes(kinks, formula: formula, notation: request.notation))
+      .map { $0 + "\n" }.joined()
     return CommandResult(stdout: text, stderr: notes, exitCode: failed ? ExitCode.failure : ExitCode.success)
-  }
-
-  static func verdict(_ status: GradientCheck.Status) -> String {
-    switch status {
-    case .agrees: "ok"
-    case .disagrees: "MISMATCH"
-    case .kink: "kink: not differentiable here (convention used)"
-    case .undefined(let why): "not checked: \(why)"
-    }
-  }
-
-  static func table(_ rows: [GradientCheck.Row], request: GradientRequest, point: [(String, Double)]) -> String {
-    let n = request.notation == .latex ? Notation.plain : request.notation
-    let result = request.formula.resultName
-    var out = "gradient check of \(n.name(result)) at \(ValueFormat.point(point, n))\n"
-    out += "symbolic: the derivative ChainRule printed; numeric: Richardson-extrapolated central differences\n\n"
-    let header = ["variable", "symbolic", "numeric", "abs error", "rel error", "tolerance", "verdict"]
-    var lines = [header]
-    for row in rows {
-      lines.append([
-        n.name(row.variable), ValueFormat.text(row.symbolic, n), ValueFormat.text(row.numeric, n),
-        ValueFormat.error(row.absoluteError), ValueFormat.error(row.relativeError),
-        ValueFormat.error(row.tolerance), verdict(row.status),
-      ])
-    }
-    out += TableLayout.render(lines)
-    let failures = rows.filter { $0.status == .disagrees }.count
-    let checked = rows.filter { $0.status == .agrees || $0.status == .disagrees }.count
-    let unchecked = rows.count - checked
-    if failures > 0 {
-      out += "\n\(failures) of \(checked) checked derivative\(checked == 1 ? "" : "s") disagree with the numbers\n"
-    } else if checked == 1 {
-      out += "\nthe derivative agrees with the numbers\n"
-    } else if checked > 1 {
-      out += "\nall \(checked) derivatives agree with the numbers\n"
-    }
-    if unchecked > 0 {
-      out += "\(unchecked) not checked: finite differences cannot judge a derivative at a kink or off its domain\n"
-    }
-    return out
-  }
-
-  static func json(_ rows: [GradientCheck.Row]) -> String {
-    let entries: [JSONValue] = rows.map { row in
-      .object([
-        ("wrt", .string(row.variable)), ("symbolic", .number(row.symbolic)),
-        ("numeric", .number(row.numeric)), ("absoluteError", .number(row.absoluteError)),
-        ("relativeError", .number(row.relativeError)), ("tolerance", .number(row.tolerance)),
-        ("verdict", .string(verdict(row.status))),
-      ])
-    }
-    let passed = !rows.contains { $0.status == .disagrees }
-    return JSONValue.object([("passed", .bool(passed)), ("rows", .array(entries))]).serialized() + "\n"
   }
 }

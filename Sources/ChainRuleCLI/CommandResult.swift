@@ -1,3 +1,4 @@
+import ChainRule
 import Foundation
 
 /// What a run of the command-line tool produced: its two streams and its exit code.
@@ -17,8 +18,40 @@ public struct CommandResult: Equatable, Sendable {
 enum CommandError: Error {
   /// The command line itself is wrong; the message is printed with a pointer to `--help`.
   case usage(String, command: String?)
-  /// The input is wrong; the text is already rendered (diagnostic with caret, or a message).
-  case input(String)
+  /// The input is wrong.
+  case input(InputError)
+
+  /// What the command prints on standard error for it.
+  var text: String {
+    switch self {
+    case .usage(let message, let command):
+      "error: \(message)\nsee '\(command.map { "chainrule \($0) --help" } ?? "chainrule --help")'\n"
+    case .input(let error): error.text
+    }
+  }
+}
+
+/// Bad input, as a value; worded once, in ``text``.
+enum InputError: Error {
+  /// A problem in a formula, drawn with its source line and a caret, and an optional note.
+  case diagnostic(Diagnostic, source: String, sourceName: String, note: String? = nil)
+  /// A problem in a matrix-mode formula (a shape that does not fit, a parse error), drawn so.
+  case matrixDiagnostic(MatrixDiagnostic, source: String, sourceName: String)
+  /// A problem said in a sentence (a file that cannot be read, a value that cannot be computed),
+  /// with where it happened (`in step f₂`) when that helps.
+  case message(String, context: String? = nil)
+
+  /// The text for standard error: `error: …` and a line break.
+  var text: String {
+    switch self {
+    case .diagnostic(let diagnostic, let source, let name, let note):
+      DiagnosticRenderer(sourceName: name).render(diagnostic, in: source) + (note.map { $0 + "\n" } ?? "")
+    case .matrixDiagnostic(let diagnostic, let source, let name):
+      DiagnosticRenderer(sourceName: name).render(diagnostic, in: source)
+    case .message(let message, let context):
+      "error: " + (context.map { "\($0): " } ?? "") + message + "\n"
+    }
+  }
 }
 
 /// Exit codes, as in `sysexits.h`.

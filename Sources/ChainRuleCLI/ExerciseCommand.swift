@@ -69,7 +69,7 @@ enum ExerciseCommand {
     do {
       exercise = try Exercise(seed: seed, level: level, topic: topic)
     } catch {
-      throw .input("error: could not make an exercise: \(error.message)\n")
+      throw .input(.message("could not make an exercise: \(error.message)"))
     }
     let renderer = ExerciseRenderer(exercise: exercise)
     let text: String
@@ -82,7 +82,7 @@ enum ExerciseCommand {
     }
     if let path = arguments.values["--output"] {
       guard FileManager.default.createFile(atPath: path, contents: Data(text.utf8)) else {
-        throw .input("error: cannot write '\(path)'\n")
+        throw .input(.message("cannot write '\(path)'"))
       }
       return CommandResult(stdout: "wrote \(path)\n")
     }

@@ -23,14 +23,14 @@ struct FormulaInput {
         throw .usage("give the formula either as an argument or with --file, not both", command: command)
       }
       if file == "-" {
-        guard let text = stdin() else { throw .input("error: could not read standard input as UTF-8\n") }
+        guard let text = stdin() else { throw .input(.message("could not read standard input as UTF-8")) }
         return FormulaInput(source: text, name: "stdin")
       }
       guard let data = FileManager.default.contents(atPath: file) else {
-        throw .input("error: cannot read file '\(file)'\n")
+        throw .input(.message("cannot read file '\(file)'"))
       }
       guard let text = String(data: data, encoding: .utf8) else {
-        throw .input("error: '\(file)' is not valid UTF-8 text\n")
+        throw .input(.message("'\(file)' is not valid UTF-8 text"))
       }
       return FormulaInput(source: text, name: file)
     }
@@ -38,7 +38,7 @@ struct FormulaInput {
       throw .usage("missing formula: give one as an argument or with --file", command: command)
     }
     if formula == "-" {
-      guard let text = stdin() else { throw .input("error: could not read standard input as UTF-8\n") }
+      guard let text = stdin() else { throw .input(.message("could not read standard input as UTF-8")) }
       return FormulaInput(source: text, name: "stdin")
     }
     return FormulaInput(source: formula, name: "input")
@@ -49,14 +49,12 @@ struct FormulaInput {
     do {
       return try Formula(parsing: source)
     } catch {
-      var message = DiagnosticRenderer(sourceName: name).render(error, in: source)
-      if let path = namedFile {
-        message += "note: '\(path)' is a file; to read the formula from it, write -f \(path)\n"
-      }
+      var notes = namedFile.map { ["note: '\($0)' is a file; to read the formula from it, write -f \($0)"] } ?? []
       if MatrixParser.declaresShapes(source) {
-        message += "note: declarations such as 'x: 64×1000' are matrix mode, which 'diff' and 'trace' read\n"
+        notes.append("note: declarations such as 'x: 64×1000' are matrix mode, which 'diff' and 'trace' read")
       }
-      throw .input(message)
+      let note = notes.isEmpty ? nil : notes.joined(separator: "\n")
+      throw .input(.diagnostic(error, source: source, sourceName: name, note: note))
     }
   }
 

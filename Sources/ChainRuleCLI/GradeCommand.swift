@@ -152,7 +152,7 @@ enum GradeCommand {
 
   private static func message(_ error: CommandError) -> String {
     switch error {
-    case .input(let text): text
+    case .input(let error): error.text
     case .usage(let text, _): "error: \(text)\n"
     }
   }
@@ -171,14 +171,14 @@ enum GradeCommand {
     if let path = arguments.values["--file"] {
       let text: String
       if path == "-" {
-        guard let read = context.stdin() else { throw .input("error: could not read standard input as UTF-8\n") }
+        guard let read = context.stdin() else { throw .input(.message("could not read standard input as UTF-8")) }
         text = read
       } else {
         guard let data = FileManager.default.contents(atPath: path) else {
-          throw .input("error: cannot read file '\(path)'\n")
+          throw .input(.message("cannot read file '\(path)'"))
         }
         guard let read = String(data: data, encoding: .utf8) else {
-          throw .input("error: '\(path)' is not valid UTF-8 text\n")
+          throw .input(.message("'\(path)' is not valid UTF-8 text"))
         }
         text = read
       }
@@ -212,9 +212,9 @@ enum GradeCommand {
       return try Answer(parsing: item.source, range: item.range, adjoints: adjoints)
     } catch {
       if case .parse(let diagnostic) = error {
-        throw .input(DiagnosticRenderer(sourceName: item.sourceName).render(diagnostic, in: item.source))
+        throw .input(.diagnostic(diagnostic, source: item.source, sourceName: item.sourceName))
       }
-      throw .input("error: \(error.message)\(location(item))\n")
+      throw .input(.message("\(error.message)\(location(item))"))
     }
   }
 
@@ -273,9 +273,9 @@ enum GradeCommand {
         let request = GradientRequestDescriber(formula: formula, notation: notation)
         throw .input(request.describe(failure, step: step))
       case .noPoint:
-        throw .input("error: found no point where the formula has a value; give one with --at\n")
+        throw .input(.message("found no point where the formula has a value; give one with --at"))
       default:
-        throw .input("error: cannot trace the formula\n")
+        throw .input(.message("cannot trace the formula"))
       }
     }
   }
@@ -289,15 +289,16 @@ enum GradeCommand {
       switch error {
       case .noHeader:
         throw .input(
-          "error: a backward-pass line needs its left side, e.g. 'dl/df2 = -sin(f2)*dl/dh3'\(location(item))\n")
+          .message("a backward-pass line needs its left side, e.g. 'dl/df2 = -sin(f2)*dl/dh3'\(location(item))"))
       case .notTheLoss(let name, let loss):
-        throw .input("error: a backward-pass line is d\(loss)/d…; found d\(name)/d…\(location(item))\n")
+        throw .input(.message("a backward-pass line is d\(loss)/d…; found d\(name)/d…\(location(item))"))
       case .unknownTarget(let name, let steps):
         throw .input(
-          "error: '\(name)' is neither a step nor a variable of the trace (they are \(steps.joined(separator: ", ")))\(location(item))\n"
-        )
+          .message(
+            "'\(name)' is neither a step nor a variable of the trace (they are \(steps.joined(separator: ", ")))\(location(item))"
+          ))
       default:
-        throw .input("error: cannot grade this line\(location(item))\n")
+        throw .input(.message("cannot grade this line\(location(item))"))
       }
     }
   }
@@ -308,10 +309,10 @@ private struct GradientRequestDescriber {
   let formula: Formula
   let notation: Notation
 
-  func describe(_ error: EvaluationError, step: String) -> String {
+  func describe(_ error: EvaluationError, step: String) -> InputError {
     switch error {
-    case .unboundSymbol(let name): return "error: no value for '\(name)'; add \(name)=… to --at\n"
-    case .domain: return "error: step \(notation.name(step)) has no value at this point; try another --at\n"
+    case .unboundSymbol(let name): return .message("no value for '\(name)'; add \(name)=… to --at")
+    case .domain: return .message("step \(notation.name(step)) has no value at this point; try another --at")
     }
   }
 }

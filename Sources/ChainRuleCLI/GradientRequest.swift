@@ -10,6 +10,8 @@ struct GradientRequest {
   var point: [(String, Double)]?
   var notation: Notation
   var json: Bool
+  /// Notes on `--at` names the formula does not use.
+  var pointNotes: [String] = []
 
   /// Closed forms larger than this are summarised unless `--full` is given.
   static let printLimit = 10_000
@@ -43,92 +45,148 @@ struct GradientRequest {
       json = false
       notation = chosen
     }
-    if let values = pointValues {
-      let missing = formula.variables.filter { values[$0] == nil }
+    if arguments.values["--wrt"] != nil {
+      try checkNames(
+        stepsAllowed: command == "diff" || command == "check",
+        steps: command == "diff" && arguments.flags.contains("--steps"), command: command)
+    }
+    if let point {
+      let known = Set(formula.variables)
+      let unused = point.map(\.0).filter { !known.contains($0) }
+      let missing = formula.variables.filter { pointValues?[$0] == nil }
       if !missing.isEmpty {
         let list = missing.map { "\($0)=…" }.joined(separator: ",")
-        throw .usage("--at gives no value for \(missing.joined(separator: ", ")); add \(list)", command: command)
+        var message = "--at gives no value for \(missing.joined(separator: ", ")); add \(list)"
+        for name in unused {
+          if let close = Self.closest(to: name, among: missing) {
+            message += " ('\(name)' is not a variable of the formula: did you mean '\(close)'?)"
+          }
+        }
+        throw .usage(message, command: command)
       }
+      pointNotes = unused.map(unusedPointNote)
     }
   }
 
-  /// Notes for variables the result does not depend on (their derivative is 0).
+  /// The formula's variables as a list for a message: `x, y` (or `none`).
+  private var variableList: String {
+    formula.variables.isEmpty ? "none" : formula.variables.joined(separator: ", ")
+  }
+
+  /// Refuses `--wrt` names that are not variables of the formula (a function, a constant, a
+  /// name it does not use), with the variables and the closest; and step names where the
+  /// command cannot give their partial derivative.
+  private func checkNames(stepsAllowed: Bool, steps: Bool, command: String) throws(CommandError) {
+    let known = Set(formula.variables)
+    let stepNames = Set(formula.stepNames)
+    for name in variables where !known.contains(name) {
+      let shown = "'\(notation == .latex ? name : notation.name(name))'"
+      if stepNames.contains(name) {
+        if steps {
+          throw .usage(
+            "--steps derives by the variables; \(shown) is a step: run 'chainrule trace' to see its derivative in backward pass #1",
+            command: command)
+        }
+        if stepsAllowed { continue }
+        throw .usage(
+          "--wrt: \(shown) is a step, not a parameter; backward pass #1 shows the derivative by each step (the variables: \(variableList))",
+          command: command)
+      }
+      var message: String
+      if Function(named: name) != nil {
+        message = "--wrt: \(shown) is a function, not a variable of the formula"
+      } else if Parser.constants[name] != nil {
+        message = "--wrt: \(shown) is the constant \(name == "pi" ? "π" : "e"), not a variable"
+      } else {
+        message = "--wrt: the formula has no variable \(shown)"
+      }
+      message += "; its variables: \(variableList)"
+      if stepsAllowed && !stepNames.isEmpty { message += "; its steps: \(formula.stepNames.joined(separator: ", "))" }
+      let candidates = formula.variables + (stepsAllowed ? formula.stepNames : [])
+      if let close = Self.closest(to: name, among: candidates) { message += " (did you mean '\(close)'?)" }
+      throw .usage(message, command: command)
+    }
+  }
+
+  /// The note for a name `--at` gives that is not a variable of the formula: a step (computed
+  /// from its definition) or a name it does not use, with the closest variable.
+  private func unusedPointNote(_ name: String) -> String {
+    let shown = notation == .latex ? name : notation.name(name)
+    if formula.stepNames.contains(name) {
+      return "note: --at gives \(shown), a step computed from its definition; the value given is not used"
+    }
+    var note = "note: --at gives \(shown), which the formula does not use (its variables: \(variableList))"
+    if let close = Self.closest(to: name, among: formula.variables) { note += "; did you mean \(close)?" }
+    return note
+  }
+
+  /// The closest of `candidates` to a misspelt `name`; never one one-letter name for another
+  /// (`q` is no typo of `x`).
+  private static func closest(to name: String, among candidates: [String]) -> String? {
+    guard let close = Suggestion.closest(to: name, among: candidates), name.count > 1 || close.count > 1 else {
+      return nil
+    }
+    return close
+  }
+
+  /// Notes for variables the result does not depend on (their derivative is 0): typed, but
+  /// gone from the closed form (`x*0`, `a = x; l = y`).
   func independenceNotes() -> [String] {
-    let used = Set(formula.variables)
-    return variables.filter { !used.contains($0) }.map {
+    let used = Set(formula.graph.symbols(in: formula.root))
+    let steps = Set(formula.stepNames)
+    return variables.filter { !used.contains($0) && !steps.contains($0) }.map {
       "note: \(notation.name(formula.resultName)) does not depend on \(notation.name($0)), so its derivative is 0"
     }
   }
 
-  /// The values of `ids` at the point, reporting a domain error with the failing subexpression.
-  func evaluate(_ ids: [NodeID], at values: [String: Double]) throws(CommandError) -> (
-    values: [NodeID: Double], kinks: [Evaluator.Kink]
-  ) {
+  /// The kinks met evaluating `ids` at the point, reporting a domain error with the failing
+  /// subexpression.
+  func kinks(evaluating ids: [NodeID], at values: [String: Double]) throws(CommandError) -> [Evaluator.Kink] {
     do {
-      let (all, kinks) = try Evaluator(graph: formula.graph).values(of: ids, at: values)
-      return (Self.pick(ids, from: all), kinks)
+      return try Evaluator(graph: formula.graph).values(of: ids, at: values).kinks
     } catch {
       throw .input(describe(error))
     }
   }
 
-  /// The values of `ids` among `all`, by id.
-  static func pick(_ ids: [NodeID], from all: NodeValues) -> [NodeID: Double] {
-    var picked: [NodeID: Double] = [:]
-    for id in ids { picked[id] = all[id] }
-    return picked
-  }
-
-  /// A learner-readable message for an evaluation error.
-  func describe(_ error: EvaluationError) -> String {
-    describe(error, printer: formula.printer(notation == .latex ? .plain : notation))
-  }
-
-  /// A learner-readable message for an evaluation error, printing nodes with `printer`.
-  func describe(_ error: EvaluationError, printer: ExpressionPrinter) -> String {
-    switch error {
-    case .unboundSymbol(let name):
-      return "error: no value for '\(name)'; add \(name)=… to --at\n"
-    case .domain(let domain, let node):
-      let text = printer.string(node)
-      let shown = text.count > 120 ? String(text.prefix(117)) + "…" : text
-      switch domain {
-      case .outsideDomain(let function, let argument, let domainText):
-        return
-          "error: \(shown) is undefined: \(function) needs \(domainText), but here its argument is \(ValueFormat.text(argument, notation))\n"
-      case .divisionByZero:
-        return "error: division by zero in \(shown)\n"
-      case .negativeBaseFractionalPower(let base, let exponent):
-        return
-          "error: \(shown) is undefined: a negative base (\(ValueFormat.text(base, notation))) to a fractional power (\(ValueFormat.text(exponent, notation)))\n"
-      case .overflow:
-        return "error: \(shown) overflows: its value is too large for a 64-bit float\n"
-      }
+  /// The gradient check of `derivatives` (the derivatives by ``variables``, in order) at
+  /// `values`. A step's derivative is checked against central differences in the step itself,
+  /// taken as an input of the later lines at the value its definition gives.
+  func checkRows(_ derivatives: [NodeID], at values: [String: Double]) throws(EvaluationError) -> [GradientCheck.Row] {
+    let checker = GradientCheck(graph: formula.graph)
+    let steps = Set(formula.stepNames)
+    let pairs = Array(zip(variables, derivatives))
+    let inputs = pairs.filter { !steps.contains($0.0) }
+    let inputRows = try checker.check(
+      formula.root, derivatives: inputs.map(\.1), variables: inputs.map(\.0), at: values)
+    var rowsByName = Dictionary(zip(inputs.map(\.0), inputRows), uniquingKeysWith: { first, _ in first })
+    for (name, derivative) in pairs where steps.contains(name) {
+      guard let (result, step) = formula.resultWithInput(step: name) else { continue }
+      var point = values
+      point[name] = try Evaluator(graph: formula.graph).values(of: [step], at: values).values[step]
+      rowsByName[name] = try checker.check(result, derivatives: [derivative], variables: [name], at: point).first
     }
+    return variables.compactMap { rowsByName[$0] }
+  }
+
+  /// An evaluation error as input error, its subexpression printed in the request's notation.
+  func describe(_ error: EvaluationError, context: String? = nil) -> InputError {
+    describe(error, printer: formula.printer(notation == .latex ? .plain : notation), context: context)
+  }
+
+  /// An evaluation error as input error, printing the failing subexpression with `printer`.
+  func describe(_ error: EvaluationError, printer: ExpressionPrinter, context: String? = nil) -> InputError {
+    .message(error.message(printer: printer, notation: notation), context: context)
   }
 
   /// A message for an evaluation error met while training.
-  static func describeTraining(_ error: EvaluationError, formula: Formula) -> String {
+  static func describeTraining(_ error: EvaluationError, formula: Formula) -> InputError {
     switch error {
-    case .unboundSymbol(let name): return "error: no value for '\(name)': add a data column or --at \(name)=…\n"
+    case .unboundSymbol(let name): return .message("no value for '\(name)': add a data column or --at \(name)=…")
     case .domain(_, let node):
-      return
-        "error: the loss has no value on some row: \(formula.printer(.plain).string(node)) is undefined or overflows there\n"
+      return .message(
+        "the loss has no value on some row: \(formula.printer(.plain).abbreviated(node, characters: 120)) is undefined or overflows there"
+      )
     }
-  }
-
-  /// Notes on conventions used at kinks of the formula met at the point (kinks inside the
-  /// derivatives, such as step(u) from relu, are covered by the formula's own note).
-  func kinkNotes(_ kinks: [Evaluator.Kink]) -> [String] {
-    let printer = formula.printer(notation == .latex ? .plain : notation)
-    let ownNodes = Set(formula.graph.reachable(from: formula.root))
-    var notes: [String] = []
-    for kink in kinks where ownNodes.contains(kink.node) {
-      let at = printer.string(kink.node)
-      guard let convention = kink.function.definition.kink?.convention else { continue }
-      let note = "note: \(at) is at a kink; the derivative uses the convention \(convention)"
-      if !notes.contains(note) { notes.append(note) }
-    }
-    return notes
   }
 }

@@ -8,7 +8,7 @@ enum LaTeXCommand {
     summary: "Write the derivation as a LaTeX document.",
     overview: "Write a formula's derivatives as a LaTeX document that compiles with pdflatex.",
     usage: [
-      "chainrule latex <formula> [--at <point>] [--wrt <names>] [--steps] [--fragment]",
+      "chainrule latex <formula> [--at <point>] [--wrt <names>] [--steps] [--graph] [--fragment]",
       "                       [--brackets square|round] [-o <file>]",
     ],
     arguments: [HelpEntry("<formula>", "A formula or definitions, as for 'diff'.")],
@@ -19,6 +19,9 @@ enum LaTeXCommand {
         "comparison table of 'trace'."),
       CommandOption("--data", value: "<names>", help: "The data names for the trace (as for 'trace')."),
       CommandOption("--steps", help: "Add the rule-by-rule derivation of every derivative."),
+      CommandOption(
+        "--graph", help: "Add the computation graph as a TikZ picture (loads graphicx and tikz;",
+        "see 'chainrule graph')."),
       CommandOption("--fragment", help: "Print only the body, for \\input."),
       CommandOption(
         "--brackets", value: "<style>", help: "square (default, as the book) or round brackets for function",
@@ -27,7 +30,8 @@ enum LaTeXCommand {
       CommandOption.file,
     ],
     discussion: """
-      The document uses only amsmath and amssymb; long closed forms break across lines.
+      The document uses only amsmath and amssymb (and tikz with --graph); long closed forms
+      break across lines.
 
       """,
     run: { arguments, context throws(CommandError) in try run(arguments, context) })
@@ -53,10 +57,10 @@ enum LaTeXCommand {
     var document = LaTeXDocument(
       formula: request.formula, variables: request.variables, point: request.point,
       includeSteps: arguments.flags.contains("--steps"), brackets: brackets)
+    let formula = request.formula
+    let data = dataNames ?? Trace.defaultDataNames(among: formula.variables)
+    let program = ForwardProgram(formula: formula, dataNames: data)
     if let values = request.pointValues {
-      let formula = request.formula
-      let data = dataNames ?? Trace.defaultDataNames(among: formula.variables)
-      let program = ForwardProgram(formula: formula, dataNames: data)
       do throws(Trace.Failure) {
         document.trace = try Trace(
           program: program, parameters: request.variables,
@@ -64,21 +68,26 @@ enum LaTeXCommand {
       } catch {
         switch error {
         case .evaluation(let failure, let step):
-          let message = request.describe(failure, printer: ExpressionPrinter(graph: program.graph, notation: .plain))
-          throw .input(message.replacingOccurrences(of: "error: ", with: "error: in step \(step): ", maxCount: 1))
+          throw .input(
+            request.describe(
+              failure, printer: ExpressionPrinter(graph: program.graph, notation: .plain), context: "in step \(step)"))
         }
       }
     }
+    if arguments.flags.contains("--graph") {
+      document.graph = ComputationGraph(program: program, parameters: request.variables, trace: document.trace)
+    }
     let text = arguments.flags.contains("--fragment") ? document.body() : document.document()
+    let notes = request.pointNotes.map { $0 + "\n" }.joined()
     if let path = arguments.values["--output"] {
       do {
         try text.write(toFile: path, atomically: true, encoding: .utf8)
       } catch {
-        throw .input("error: cannot write '\(path)': \(error.localizedDescription)\n")
+        throw .input(.message("cannot write '\(path)': \(error.localizedDescription)"))
       }
-      return CommandResult(stdout: "wrote \(path)\n")
+      return CommandResult(stdout: "wrote \(path)\n", stderr: notes)
     }
-    return CommandResult(stdout: text)
+    return CommandResult(stdout: text, stderr: notes)
   }
 
   private static func defaultParameters(_ program: ForwardProgram, _ data: Set<String>) -> [String] {

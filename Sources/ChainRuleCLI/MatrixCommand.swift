@@ -44,8 +44,8 @@ enum MatrixCommand {
     } catch {
       switch error {
       case .diagnostic(let diagnostic):
-        throw .input(DiagnosticRenderer(sourceName: request.input.name).render(diagnostic, in: request.input.source))
-      case .evaluation(let evaluation): throw .input(describe(evaluation, request.formula, request.notation))
+        throw .input(.matrixDiagnostic(diagnostic, source: request.input.source, sourceName: request.input.name))
+      case .evaluation(let evaluation): throw .input(.message(describe(evaluation, request.formula, request.notation)))
       }
     }
   }
@@ -90,7 +90,7 @@ enum MatrixCommand {
     do throws(MatrixDiagnostic) {
       return try MatrixFormula(parsing: input.source, sizes: sizes)
     } catch {
-      throw .input(DiagnosticRenderer(sourceName: input.name).render(error, in: input.source))
+      throw .input(.matrixDiagnostic(error, source: input.source, sourceName: input.name))
     }
   }
 
@@ -112,7 +112,7 @@ enum MatrixCommand {
     do throws(MatrixDiagnostic) {
       program = try MatrixParser.parse(input.source)
     } catch {
-      throw .input(DiagnosticRenderer(sourceName: input.name).render(error, in: input.source))
+      throw .input(.matrixDiagnostic(error, source: input.source, sourceName: input.name))
     }
     let sizeNames = program.sizeNames
     if let text = arguments.values["--at"] {
@@ -186,7 +186,7 @@ enum MatrixCommand {
     do throws(MatrixEvaluationError) {
       return try formula.inputValues(given: request.scalars, seed: request.seed)
     } catch {
-      throw .input(describe(error, formula, request.notation))
+      throw .input(.message(describe(error, formula, request.notation)))
     }
   }
 
@@ -196,19 +196,19 @@ enum MatrixCommand {
       graph: formula.graph, notation: notation == .latex ? .plain : notation, names: formula.stepNames)
     switch error {
     case .unboundSize(let name):
-      return "error: the size \(name) has no number; add \(name)=… to --at\n"
+      return "the size \(name) has no number; add \(name)=… to --at"
     case .missingInput(let name):
-      return "error: no value for '\(name)'; add \(name)=… to --at, or --random SEED for random inputs\n"
+      return "no value for '\(name)'; add \(name)=… to --at, or --random SEED for random inputs"
     case .wrongInputShape(let name, let expected, let found):
-      return "error: the value of '\(name)' is \(found), but it is declared \(expected)\n"
+      return "the value of '\(name)' is \(found), but it is declared \(expected)"
     case .badLabels(let node):
-      return "error: the labels in \(printer.string(node)) are not whole class indices in range\n"
+      return "the labels in \(printer.string(node)) are not whole class indices in range"
     case .tooLarge(let shape, _):
       return
-        "error: a \(shape) matrix is too large to compute with (at most \(MatrixEvaluator.maximumEntries) entries); choose smaller sizes with --at\n"
+        "a \(shape) matrix is too large to compute with (at most \(MatrixEvaluator.maximumEntries) entries); choose smaller sizes with --at"
     case .notFinite(let node):
       return
-        "error: \(printer.string(node, expandingTop: true)) has entries that are undefined or overflow at these inputs\n"
+        "\(printer.string(node, expandingTop: true)) has entries that are undefined or overflow at these inputs"
     }
   }
 

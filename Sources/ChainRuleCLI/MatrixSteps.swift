@@ -37,8 +37,9 @@ enum MatrixSteps {
       return try renderer.text()
     } catch {
       switch error {
-      case .diagnostic(let diagnostic): throw .input("error: \(diagnostic.message)\n")
-      case .evaluation(let evaluation): throw .input(MatrixCommand.describe(evaluation, report.formula, notation))
+      case .diagnostic(let diagnostic): throw .input(.message(diagnostic.message))
+      case .evaluation(let evaluation):
+        throw .input(.message(MatrixCommand.describe(evaluation, report.formula, notation)))
       }
     }
   }
@@ -66,7 +67,7 @@ enum MatrixSteps {
     do throws(Diagnostic) {
       scalar = try Formula(parsing: scalarisation.source, syntax: .plain)
     } catch {
-      throw .input("error: the scalarised formula does not parse (a bug): \(error.message)\n")
+      throw .input(.message("the scalarised formula does not parse (a bug): \(error.message)"))
     }
     let printer = MatrixPrinter(graph: formula.graph, notation: notation, names: formula.stepNames)
     let lines = scalarisation.source.split(separator: "\n").map(String.init)

@@ -81,10 +81,7 @@ enum TraceCommand {
       switch error {
       case .evaluation(let failure, let step):
         let printer = ExpressionPrinter(graph: forwardProgram.graph, notation: request.notation)
-        var message = request.describe(failure, printer: printer)
-        message = message.replacingOccurrences(
-          of: "error: ", with: "error: in step \(request.notation.name(step)): ", maxCount: 1)
-        throw .input(message)
+        throw .input(request.describe(failure, printer: printer, context: "in step \(request.notation.name(step))"))
       }
     }
     let update = rate.map { rate in
@@ -93,13 +90,6 @@ enum TraceCommand {
     }
     let renderer = TraceRenderer(trace: trace, notation: request.notation)
     let text = request.json ? renderer.json(update: update).serialized() + "\n" : renderer.text(update: update)
-    return CommandResult(stdout: text)
-  }
-}
-
-extension String {
-  func replacingOccurrences(of target: String, with replacement: String, maxCount: Int) -> String {
-    guard let range = range(of: target) else { return self }
-    return replacingCharacters(in: range, with: replacement)
+    return CommandResult(stdout: text, stderr: request.pointNotes.map { $0 + "\n" }.joined())
   }
 }

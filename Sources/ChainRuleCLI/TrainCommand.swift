@@ -10,6 +10,7 @@ enum TrainCommand {
     usage: [
       "chainrule train <model> --data <file.csv> --lr <rate> [--batch <n>] [--epochs <n>]",
       "                       [--optimizer sgd|momentum|adam] [--seed <n>] [--at <values>]",
+      "                       [--compare] [--plot <file.svg>]",
     ],
     arguments: [HelpEntry("<model>", "A loss for ONE data row, e.g. '(b + w*x - y)^2', or definitions.")],
     options: [
@@ -28,11 +29,18 @@ enum TrainCommand {
         "--at", value: "<values>", help: "Starting values, e.g. w=0.5,b=0; parameters not given start",
         "uniformly random in [−0.5, 0.5]. Non-parameters given here are fixed."),
       CommandOption("--wrt", value: "<names>", help: "Fit only these parameters."),
+      CommandOption(
+        "--compare", help: "Train three times from the same start: sgd with the full batch, sgd with",
+        "mini-batches (of --batch rows, default 8) and adam with the same mini-batches."),
+      CommandOption(
+        "--plot", value: "<file.svg>", help: "Draw the loss per epoch as an SVG chart (every run with",
+        "--compare); for a model with one input column, also the fitted curve over the data."),
       CommandOption("--format", value: "<format>", help: "plain or unicode (default: unicode on a terminal)."),
       CommandOption("--file", short: "-f", value: "<path>", help: "Read the model from a file."),
     ],
     discussion: """
-      Prints the loss after every epoch and a loss curve at the end.
+      Prints the loss after every epoch and a loss curve at the end (with --compare, each run's
+      first and last loss and its fitted parameters).
 
       """,
     run: { arguments, context throws(CommandError) in try run(arguments, context) })
@@ -58,18 +66,23 @@ enum TrainCommand {
     guard let optimizer = Optimizer(rawValue: optimizerText) else {
       throw .usage("--optimizer must be sgd, momentum or adam; found '\(optimizerText)'", command: command)
     }
+    let compare = arguments.flags.contains("--compare")
+    if compare && arguments.values["--optimizer"] != nil {
+      throw .usage("--compare trains with sgd and adam itself; leave out --optimizer", command: command)
+    }
+    let plotPath = arguments.values["--plot"]
     let input = try FormulaInput.read(arguments, command: command, stdin: stdin)
     let parsed = try input.parse()
     guard let contents = FileManager.default.contents(atPath: dataPath),
       let text = String(data: contents, encoding: .utf8)
     else {
-      throw .input("error: cannot read the data file '\(dataPath)'\n")
+      throw .input(.message("cannot read the data file '\(dataPath)'"))
     }
     let data: DataTable
     do {
       data = try DataTable(csv: text, canonicalName: Parser.canonicalName)
     } catch {
-      throw .input("error: \(dataPath):\(error.line): \(error.message)\n")
+      throw .input(.message("\(dataPath):\(error.line): \(error.message)"))
     }
     let columns = Set(data.columns)
     let variables = parsed.variables
@@ -101,48 +114,96 @@ enum TrainCommand {
       formula = formula.substituting(givenValues.filter { !parameters.contains($0.key) })
     }
     let trainer = Trainer(formula: formula, parameters: parameters, data: data)
-    var out = ""
-    var progressLines = ""
     let formatText = arguments.values["--format"] ?? (isTerminal ? "unicode" : "plain")
     guard formatText == "plain" || formatText == "unicode" else {
       throw .usage("--format must be plain or unicode for train; found '\(formatText)'", command: command)
     }
     let notation: Notation = formatText == "unicode" ? .unicode : .plain
-    let width = String(epochs).count
-    let mode =
-      batch.map { "mini-batches of \(min($0, data.rows.count)) rows, shuffled each epoch" }
-      ?? "full batch (\(data.rows.count) rows)"
-    out +=
-      "training \(parameters.map(notation.name).joined(separator: ", ")) on \(data.rows.count) rows of \(dataPath)\n"
-    out += "\(optimizer.rawValue), learning rate \(rateText), \(mode), \(epochs) epochs, seed \(seed)\n"
-    let start: (loss: Double, gradient: [Double])
-    let result: (parameters: [Double], history: [Trainer.Epoch])
-    do throws(EvaluationError) {
-      start = try trainer.lossAndGradient(at: initial, rows: data.rows.indices)
-      out += "epoch \(String(repeating: " ", count: width - 1))0  loss \(ValueFormat.text(start.loss, notation))\n"
-      result = try trainer.train(
-        from: initial, rate: rate, epochs: epochs, batchSize: batch, optimizer: optimizer, seed: seed,
-        progress: { epoch in
-          let number = String(epoch.number)
-          progressLines +=
-            "epoch \(String(repeating: " ", count: width - number.count))\(number)  loss \(ValueFormat.text(epoch.loss, notation))\n"
-        })
-    } catch {
-      throw .input(GradientRequest.describeTraining(error, formula: formula))
+    let rows = data.rows.count
+    func mode(_ batch: Int?) -> String {
+      batch.map { "mini-batches of \(min($0, rows)) rows, shuffled each epoch" } ?? "full batch (\(rows) rows)"
     }
-    out += progressLines
-    if let last = result.history.last, !last.loss.isFinite {
+    let miniBatch = batch ?? 8
+    let runs =
+      compare
+      ? [
+        TrainingRun(optimizer: .sgd, batch: nil, label: "sgd, full batch (\(rows) rows)"),
+        TrainingRun(optimizer: .sgd, batch: miniBatch, label: "sgd, mini-batches of \(min(miniBatch, rows)) rows"),
+        TrainingRun(optimizer: .adam, batch: miniBatch, label: "adam, mini-batches of \(min(miniBatch, rows)) rows"),
+      ] : [TrainingRun(optimizer: optimizer, batch: batch, label: "\(optimizer.rawValue), \(mode(batch))")]
+    var out =
+      "training \(parameters.map(notation.name).joined(separator: ", ")) on \(rows) rows of \(dataPath)\n"
+    if compare {
+      out += "three runs from the same start, learning rate \(rateText), \(epochs) epochs, seed \(seed)\n"
+    } else {
+      out += "\(optimizer.rawValue), learning rate \(rateText), \(mode(batch)), \(epochs) epochs, seed \(seed)\n"
+    }
+    var results: [(losses: [Double], parameters: [Double])] = []
+    let width = String(epochs).count
+    for run in runs {
+      var progressLines = ""
+      do throws(EvaluationError) {
+        let start = try trainer.lossAndGradient(at: initial, rows: data.rows.indices)
+        if !compare {
+          progressLines +=
+            "epoch \(String(repeating: " ", count: width - 1))0  loss \(ValueFormat.text(start.loss, notation))\n"
+        }
+        let result = try trainer.train(
+          from: initial, rate: rate, epochs: epochs, batchSize: run.batch, optimizer: run.optimizer, seed: seed,
+          progress: { epoch in
+            guard !compare else { return }
+            let number = String(epoch.number)
+            progressLines +=
+              "epoch \(String(repeating: " ", count: width - number.count))\(number)  loss \(ValueFormat.text(epoch.loss, notation))\n"
+          })
+        results.append(([start.loss] + result.history.map(\.loss), result.parameters))
+      } catch {
+        throw .input(GradientRequest.describeTraining(error, formula: formula))
+      }
+      out += progressLines
+    }
+    if compare {
+      var table = [["run", "loss at epoch 0", "loss at epoch \(epochs)"]]
+      for (run, result) in zip(runs, results) {
+        table.append([
+          run.label, ValueFormat.text(result.losses.first ?? .nan, notation),
+          ValueFormat.text(result.losses.last ?? .nan, notation),
+        ])
+      }
+      out += TableLayout.render(table).split(separator: "\n").map { "  " + $0 }.joined(separator: "\n") + "\n"
+    }
+    if results.contains(where: { !($0.losses.last ?? .nan).isFinite }) {
       out += "the loss diverged: try a smaller --lr\n"
     }
-    out += "\nloss by epoch\n" + LossCurve.render(result.history.map(\.loss), unicode: notation == .unicode)
-    out += "\nfitted parameters\n"
-    var rows = [["parameter", "start", "fitted"]]
-    for (i, name) in parameters.enumerated() {
-      rows.append([
-        notation.name(name), ValueFormat.text(initial[i], notation), ValueFormat.text(result.parameters[i], notation),
-      ])
+    if !compare, let losses = results.first?.losses {
+      out += "\nloss by epoch\n" + LossCurve.render(Array(losses.dropFirst()), unicode: notation == .unicode)
     }
-    out += TableLayout.render(rows).split(separator: "\n").map { "  " + $0 }.joined(separator: "\n") + "\n"
+    out += "\nfitted parameters\n"
+    var rowsTable = [
+      ["parameter", "start"]
+        + (compare
+          ? runs.map { $0.optimizer.rawValue + ($0.batch == nil ? " full batch" : " mini-batch") } : ["fitted"])
+    ]
+    for (i, name) in parameters.enumerated() {
+      rowsTable.append(
+        [notation.name(name), ValueFormat.text(initial[i], notation)]
+          + results.map { ValueFormat.text($0.parameters[i], notation) })
+    }
+    out += TableLayout.render(rowsTable).split(separator: "\n").map { "  " + $0 }.joined(separator: "\n") + "\n"
+    if let plotPath {
+      let svg = TrainingChart(
+        runs: zip(runs, results).map {
+          TrainingChart.Run(label: $0.label, losses: $1.losses, parameters: $1.parameters)
+        },
+        parameters: parameters, data: data, formula: formula
+      ).svg()
+      do {
+        try svg.write(toFile: plotPath, atomically: true, encoding: .utf8)
+      } catch {
+        throw .input(.message("cannot write '\(plotPath)': \(error.localizedDescription)"))
+      }
+      out += "wrote \(plotPath)\n"
+    }
     return CommandResult(stdout: out)
   }
 
@@ -152,6 +213,13 @@ enum TrainCommand {
     }
     return value
   }
+}
+
+/// One training run of `--compare` (or the only one): its optimizer and batch size.
+struct TrainingRun {
+  var optimizer: Optimizer
+  var batch: Int?
+  var label: String
 }
 
 /// A loss curve drawn with text: eight rows of block characters (or `#` in plain output).

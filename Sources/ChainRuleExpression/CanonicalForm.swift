@@ -117,101 +117,99 @@ public struct CanonicalForm {
 
   /// Σ of canonical terms: flatten, collect like terms, fold constants, sort.
   ///
-  /// A term is coefficient · rest, where the coefficient gathers the numeric factor and any
-  /// reciprocals of whole numbers (`x/3` is (1/3)·x), so fractions add exactly:
-  /// `x/3 + x/2 = 5x/6`, `1/2 + 1/3 = 5/6` (see ``Coefficient``).
+  /// Each term is coefficient · rest (``splitCoefficient(_:)``); terms with the same rest add
+  /// their coefficients (`2x + 3x = 5x`), and numbers add into one constant. The coefficient
+  /// gathers the numeric factor and any reciprocals of whole numbers (`x/3` is (1/3)·x), so
+  /// fractions add exactly: `x/3 + x/2 = 5x/6`, `1/2 + 1/3 = 5/6` (see ``Coefficient``). A
+  /// constant times a sum is distributed (`u − (u + v) = −v` can then cancel).
   mutating func canonicalSum(_ terms: [NodeID]) -> NodeID {
-    var constant = CoefficientSum()
-    // Each term's rest (the term without its coefficient) with the sum of its coefficients.
-    var rests = OrderedIndex<CoefficientSum>(capacity: terms.count * 2)
-    var numberCount = 0
-    var distributed = false
-    func addTerm(_ term: NodeID, scale: Coefficient = .one) {
-      var coefficient = scale
-      var rest = term
-      switch graph.kind(term) {
-      case .number:
-        constant.add(scale * Coefficient(graph.constant(of: term)))
-        numberCount += 1
-        return
-      case .power:
-        if let reciprocal = wholeReciprocal(term) {
-          constant.add(scale * reciprocal)
-          numberCount += 1
-          return
-        }
-      case .product:
-        let g = graph
-        let slots = g.operandSlots(term)
-        let c = g.numberValue(g.operand(atSlot: slots.lowerBound))
-        // c·(a + b) inside a sum is c·a + c·b, so `u − (u + v)` can cancel to `−v`.
-        if let c, slots.count == 2, g.kind(g.operand(atSlot: slots.lowerBound + 1)) == .sum {
-          let inner = g.operand(atSlot: slots.lowerBound + 1)
-          distributed = true
-          for slot in g.operandSlots(inner) { addTerm(g.operand(atSlot: slot), scale: scale * Coefficient(c)) }
-          return
-        }
-        var own = Coefficient(c ?? 1)
-        let otherSlots = c == nil ? slots : slots.dropFirst()
-        let others = otherSlots.lazy.map { g.operand(atSlot: $0) }
-        // Whole reciprocals join the coefficient when it is an exact fraction too.
-        var kept: [NodeID]? = nil
-        if let exact = own.exact, others.contains(where: { wholeReciprocal($0) != nil }) {
-          own = others.reduce(exact) { $0 * (wholeReciprocal($1) ?? .one) }
-          kept = others.filter { wholeReciprocal($0) == nil }
-        }
-        let keptCount = kept?.count ?? otherSlots.count
-        guard c != nil || keptCount < slots.count else { break }
-        coefficient = scale * own
-        if keptCount == 0 {
-          constant.add(coefficient)
-          numberCount += 1
-          return
-        }
-        func product<Factors: Collection<NodeID>>(_ factors: Factors) -> NodeID {
-          factors.count == 1 ? factors[factors.startIndex] : g.intern(.product, factors)
-        }
-        rest = kept.map(product) ?? product(others)
-      default: break
-      }
-      if let position = rests.position(of: rest) {
-        rests[position].add(coefficient)
-        note(.likeTerms)
-      } else {
-        var sum = CoefficientSum()
-        sum.add(coefficient)
-        rests.append(rest, sum)
-      }
-    }
+    var collected = TermCollection(capacity: terms.count * 2)
     for term in terms {
       if graph.kind(term) == .sum {
         note(.flattening)
-        for slot in graph.operandSlots(term) { addTerm(graph.operand(atSlot: slot)) }
+        for slot in graph.operandSlots(term) { collect(graph.operand(atSlot: slot), scale: .one, into: &collected) }
       } else {
-        addTerm(term)
+        collect(term, scale: .one, into: &collected)
       }
     }
     // Coefficients that overflow (1e200·(1e200·x + y)) cannot be written as numbers: keep the
     // terms as they came rather than print infinity.
-    let finite = { (sum: CoefficientSum) in sum.parts.allSatisfy { $0.p.isFinite && $0.q.isFinite } }
-    guard finite(constant) && rests.entries.allSatisfy({ finite($0.value) }) else {
-      return terms.count == 1 ? terms[0] : graph.intern(.sum(Operands(terms)))
+    guard collected.isFinite else { return terms.count == 1 ? terms[0] : graph.intern(.sum(Operands(terms))) }
+    if collected.distributed { note(.distribution) }
+    if collected.numberCount > 1 { note(.constantFolding) }
+    if collected.numberCount > 0 && collected.constant.isZero { note(.additiveIdentity) }
+    return assemble(collected)
+  }
+
+  /// Adds `scale · term` to `collected`: to the constant, to the like terms of its rest, or,
+  /// for a constant times a sum, term by term.
+  private mutating func collect(_ term: NodeID, scale: Coefficient, into collected: inout TermCollection) {
+    if let (c, inner) = constantTimesSum(term) {
+      collected.distributed = true
+      for slot in graph.operandSlots(inner) { collect(graph.operand(atSlot: slot), scale: scale * c, into: &collected) }
+      return
     }
-    if distributed { note(.distribution) }
-    if numberCount > 1 { note(.constantFolding) }
-    if numberCount > 0 && constant.isZero { note(.additiveIdentity) }
-    var result: [NodeID] = []
-    result.reserveCapacity(rests.count + 2)
-    for (rest, coefficients) in rests.entries {
-      for coefficient in coefficients.parts {
-        result.append(scaled(rest, by: coefficient))
+    let (coefficient, rest) = splitCoefficient(term)
+    guard let rest else {
+      collected.addConstant(scale * coefficient)
+      return
+    }
+    if collected.add(scale * coefficient, toTermsOf: rest) { note(.likeTerms) }
+  }
+
+  /// `c·(a + b)` as (c, the sum), for a product of a number and a sum; nil for any other term.
+  private func constantTimesSum(_ term: NodeID) -> (Coefficient, NodeID)? {
+    guard graph.kind(term) == .product, graph.operandCount(term) == 2,
+      let c = graph.numberValue(graph.operand(of: term, at: 0))
+    else { return nil }
+    let inner = graph.operand(of: term, at: 1)
+    return graph.kind(inner) == .sum ? (Coefficient(c), inner) : nil
+  }
+
+  /// A term as coefficient · rest; the rest is nil for a number (or a whole reciprocal).
+  ///
+  /// A product's numeric factor is its coefficient, and its whole reciprocals join it when the
+  /// coefficient is an exact fraction (`3·x/4` is (3/4)·x); the other factors are the rest.
+  private func splitCoefficient(_ term: NodeID) -> (Coefficient, rest: NodeID?) {
+    let g = graph
+    switch g.kind(term) {
+    case .number: return (Coefficient(g.constant(of: term)), nil)
+    case .power: return wholeReciprocal(term).map { ($0, nil) } ?? (.one, term)
+    case .product:
+      let slots = g.operandSlots(term)
+      let c = g.numberValue(g.operand(atSlot: slots.lowerBound))
+      var coefficient = Coefficient(c ?? 1)
+      let otherSlots = c == nil ? slots : slots.dropFirst()
+      let others = otherSlots.lazy.map { g.operand(atSlot: $0) }
+      // Whole reciprocals join the coefficient when it is an exact fraction too.
+      var kept: [NodeID]? = nil
+      if let exact = coefficient.exact, others.contains(where: { wholeReciprocal($0) != nil }) {
+        coefficient = others.reduce(exact) { $0 * (wholeReciprocal($1) ?? .one) }
+        kept = others.filter { wholeReciprocal($0) == nil }
       }
+      let keptCount = kept?.count ?? otherSlots.count
+      if c == nil && keptCount == slots.count { return (.one, term) }
+      if keptCount == 0 { return (coefficient, nil) }
+      func product<Factors: Collection<NodeID>>(_ factors: Factors) -> NodeID {
+        factors.count == 1 ? factors[factors.startIndex] : g.intern(.product, factors)
+      }
+      return (coefficient, kept.map(product) ?? product(others))
+    default: return (.one, term)
+    }
+  }
+
+  /// The sum of what was collected, ordered: like terms by ``CanonicalOrder``, a positive
+  /// constant first (`1 − σ(u)`) and a negative one last (`y − 1`).
+  private mutating func assemble(_ collected: TermCollection) -> NodeID {
+    var result: [NodeID] = []
+    result.reserveCapacity(collected.rests.count + 2)
+    for (rest, coefficients) in collected.rests.entries {
+      for coefficient in coefficients.parts { result.append(scaled(rest, by: coefficient)) }
     }
     let order = self.order
     sortStably(&result) { order.compareTerms($0, $1) < 0 }
-    // A positive constant leads (`1 − σ(u)`), a negative one trails (`y − 1`).
     var leading = 0
-    for part in constant.parts {
+    for part in collected.constant.parts {
       let node = part.q == 1 ? graph.number(part.p) : fraction(part)
       if part.p > 0 {
         result.insert(node, at: leading)
@@ -290,7 +288,15 @@ public struct CanonicalForm {
       if !moreExponents.isEmpty {
         let one = graph.number(1)
         let list = [first ?? one] + moreExponents.lazy.filter { $0.0 == position }.map { $0.1 ?? one }
-        if list.count > 1 { exponent = canonicalSum(list) }
+        if list.count > 1 {
+          let combined = canonicalSum(list)
+          if addingExponentsWidensDomain(of: base, list, to: combined) {
+            // x^½·x^½ is undefined for x < 0, x is not: the powers stay apart.
+            for part in list { result.append(canonicalPower(base, part)) }
+            continue
+          }
+          exponent = combined
+        }
       }
       let factor = exponent.map { canonicalPower(base, $0) } ?? base
       if let value = graph.numberValue(factor) {
@@ -322,6 +328,23 @@ public struct CanonicalForm {
     case 1: return result[0]
     default: return graph.intern(.product, result)
     }
+  }
+
+  /// Whether `base^combined` would have a value where the product of `base^eᵢ` has none: a
+  /// power of a base that may be negative needs a whole exponent, so combining powers with
+  /// fractional or symbolic exponents into a whole one (x^½·x^½ → x, x^1.5/x^0.5 → x) would
+  /// give −8 at x = −8 where the formula has no value. Bases that are always positive combine
+  /// freely.
+  private func addingExponentsWidensDomain(of base: NodeID, _ exponents: [NodeID], to combined: NodeID) -> Bool {
+    guard !isPositive(base), let total = graph.numberValue(combined), Coefficient.isWhole(total) else { return false }
+    return exponents.contains { graph.numberValue($0).map { !Coefficient.isWhole($0) } ?? true }
+  }
+
+  /// Whether `id` is positive wherever it has a value: a positive number or a call of a
+  /// function whose values are all positive (exp, cosh, σ, softplus).
+  private func isPositive(_ id: NodeID) -> Bool {
+    if let value = graph.numberValue(id) { return value > 0 }
+    return graph.function(of: id)?.definition.isPositive ?? false
   }
 
   /// Folds `c · n⁻ᵏ` for whole numbers into one reduced fraction: `x/8/65` → `x/520`,
@@ -426,9 +449,13 @@ public struct CanonicalForm {
     }
     if let e, e == e.rounded() {
       if let (innerBase, innerExponent) = graph.powerParts(base) {
-        note(.powerOfPower)
         let product = canonicalProduct([innerExponent, exponent])
-        return canonicalPower(innerBase, product)
+        // (x^½)² is undefined for x < 0 and x is not: such a power of a power stays.
+        if !addingExponentsWidensDomain(of: innerBase, [innerExponent], to: product) {
+          note(.powerOfPower)
+          return canonicalPower(innerBase, product)
+        }
+        return graph.intern(.power(base, exponent))
       }
       if graph.kind(base) == .product {
         note(.powerOfProduct)
@@ -470,5 +497,41 @@ private struct FactorCollection {
     } else {
       bases.append(base, exponent)
     }
+  }
+}
+
+/// The terms of a sum gathered for ``CanonicalForm/canonicalSum(_:)``: one constant, and each
+/// distinct rest with the sum of its coefficients, in the order first met.
+private struct TermCollection {
+  var constant = CoefficientSum()
+  var rests: OrderedIndex<CoefficientSum>
+  /// How many terms were numbers (or whole reciprocals).
+  var numberCount = 0
+  /// Whether a constant times a sum was distributed.
+  var distributed = false
+
+  init(capacity: Int) { rests = OrderedIndex(capacity: capacity) }
+
+  mutating func addConstant(_ c: Coefficient) {
+    constant.add(c)
+    numberCount += 1
+  }
+
+  /// Adds `c·rest`; true when `rest` was met before (like terms collected).
+  mutating func add(_ c: Coefficient, toTermsOf rest: NodeID) -> Bool {
+    if let position = rests.position(of: rest) {
+      rests[position].add(c)
+      return true
+    }
+    var sum = CoefficientSum()
+    sum.add(c)
+    rests.append(rest, sum)
+    return false
+  }
+
+  /// Whether every coefficient is a finite number.
+  var isFinite: Bool {
+    let finite = { (sum: CoefficientSum) in sum.parts.allSatisfy { $0.p.isFinite && $0.q.isFinite } }
+    return finite(constant) && rests.entries.allSatisfy { finite($0.value) }
   }
 }

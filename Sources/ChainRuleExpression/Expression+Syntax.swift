@@ -1,5 +1,6 @@
 import ChainRuleSupport
 import ChainRuleSyntax
+import Foundation
 
 extension ExpressionGraph {
   /// Builds the graph of a syntax tree; names in `definitions` stand for their definitions.
@@ -217,5 +218,129 @@ extension ExpressionGraph {
       for slot in operandSlots(NodeID(index)) { marked[Int(operand(atSlot: slot).index)] = true }
     }
     return count
+  }
+}
+
+extension Program {
+  /// The first part of the program without variables that has no value, as a diagnostic with
+  /// its caret under that part: `log(0)`, `sqrt(-1)`, `0^-1`, `exp(1000)` (too large), and a
+  /// division by something always 0 (`x/0`, `x/(1 - 1)`).
+  ///
+  /// Every subtree whose leaves are numbers (or names of definitions that are such subtrees) is
+  /// evaluated as a `Double` the way the evaluator would at any point, bottom-up and without
+  /// recursion; the first that fails is reported. A formula is refused for it whatever point is
+  /// given later, since no point can give it a value.
+  public func constantWithoutValue() -> Diagnostic? {
+    // The constants e and π, until a line defines the name as something else.
+    var definedValues = Parser.constants
+    for definition in definitions {
+      switch Self.constantValue(of: definition.body, definedValues: definedValues) {
+      case .failure(let failure):
+        return Diagnostic(.constantWithoutValue(text(of: failure.span), failure.reason), at: failure.span)
+      case .success(let value):
+        if let name = definition.name { definedValues[name] = value }
+      }
+    }
+    return nil
+  }
+
+  /// The source text of `span`, shortened to 60 characters.
+  private func text(of span: SourceSpan) -> String {
+    let bytes = source.utf8
+    let start = bytes.index(bytes.startIndex, offsetBy: min(span.start, bytes.count))
+    let end = bytes.index(bytes.startIndex, offsetBy: min(span.end, bytes.count))
+    let text = String(decoding: bytes[start..<end], as: UTF8.self)
+    return text.count > 60 ? String(text.prefix(59)) + "…" : text
+  }
+
+  private struct ConstantFailure: Error {
+    var span: SourceSpan
+    var reason: Diagnostic.Undefined
+  }
+
+  /// The value of `tree` if it has no variables (nil if it has), or where and why it has none.
+  private static func constantValue(
+    of tree: SyntaxTree, definedValues: [String: Double]
+  ) -> Result<Double?, ConstantFailure> {
+    enum Work {
+      case visit(SyntaxTree)
+      case combine(SyntaxTree)
+    }
+    var work: [Work] = [.visit(tree)]
+    var values: [Double?] = []
+    while let item = work.popLast() {
+      switch item {
+      case .visit(let node):
+        switch node {
+        case .number(let value, _): values.append(value)
+        case .name(let name, _): values.append(definedValues[name])
+        case .negate(let operand, _):
+          work.append(.combine(node))
+          work.append(.visit(operand))
+        case .binary(_, let left, let right, _):
+          work.append(.combine(node))
+          work.append(.visit(right))
+          work.append(.visit(left))
+        case .call(_, let arguments, _):
+          work.append(.combine(node))
+          work.append(contentsOf: arguments.reversed().map { .visit($0) })
+        }
+      case .combine(let node):
+        let count: Int
+        switch node {
+        case .negate: count = 1
+        case .binary: count = 2
+        case .call(_, let arguments, _): count = arguments.count
+        case .number, .name: count = 0
+        }
+        let operands = Array(values.suffix(count))
+        values.removeLast(count)
+        do throws(Diagnostic.Undefined) {
+          values.append(try combine(node, operands))
+        } catch {
+          return .failure(ConstantFailure(span: node.span, reason: error))
+        }
+      }
+    }
+    return .success(values.last ?? nil)
+  }
+
+  /// The value of `node` from its operands' values (nil for an operand with variables).
+  private static func combine(_ node: SyntaxTree, _ operands: [Double?]) throws(Diagnostic.Undefined) -> Double? {
+    let value: Double
+    switch node {
+    case .negate: return operands[0].map { -$0 }
+    case .binary(let op, _, _, _):
+      // Dividing by a constant 0 has no value whatever the numerator.
+      if op == .divide, operands[1] == 0 { throw .divisionByZero }
+      guard let a = operands[0], let b = operands[1] else { return nil }
+      switch op {
+      case .add: value = a + b
+      case .subtract: value = a - b
+      case .multiply: value = a * b
+      case .divide: value = a / b
+      case .power:
+        if a == 0 && b < 0 { throw .divisionByZero }
+        if a < 0 && b != b.rounded() { throw .negativeBaseFractionalPower }
+        value = pow(a, b)
+      }
+    case .call(let function, _, _):
+      let arguments = operands.compactMap { $0 }
+      guard arguments.count == operands.count else { return nil }
+      do throws(DomainError) {
+        value = try function.evaluate(arguments)
+      } catch {
+        switch error {
+        case .outsideDomain(let name, _, let domain): throw .outsideDomain(function: name, domain: domain)
+        case .divisionByZero: throw .divisionByZero
+        case .negativeBaseFractionalPower: throw .negativeBaseFractionalPower
+        case .overflow: throw .overflow
+        }
+      }
+    case .number(let number, _): value = number
+    case .name: return nil
+    }
+    guard value.isFinite else { throw value.isNaN ? .divisionByZero : .overflow }
+    return value
   }
 }

@@ -48,55 +48,114 @@ public struct Evaluator {
   ///
   /// One loop over the nodes in ascending id order: every operand is evaluated before the node
   /// that uses it, and shared subexpressions once.
+  ///
+  /// - Throws: ``EvaluationError`` for the first node without a value.
   public func values(
     of roots: [NodeID], at point: [String: Double]
   ) throws(EvaluationError) -> (values: NodeValues, kinks: [Kink]) {
+    let result = sweep(roots, at: point, stopAtFirstFailure: true)
+    if let failure = result.failures.first { throw failure.value }
+    return (result.values, result.kinks)
+  }
+
+  /// Every root's value where it has one, and for the others why not, from one loop: a node
+  /// without a value makes every node that uses it NaN, and each NaN records the failure that
+  /// caused it. One partial derivative without a value does not stop the others.
+  public func valuesOrFailures(
+    of roots: [NodeID], at point: [String: Double]
+  ) -> (values: NodeValues, failures: [NodeID: EvaluationError], kinks: [Kink]) {
+    let result = sweep(roots, at: point, stopAtFirstFailure: false)
+    var failures: [NodeID: EvaluationError] = [:]
+    for root in roots {
+      guard let position = result.values.position(of: root), result.values.values[position].isNaN else { continue }
+      let cause = result.causes[position]
+      if cause >= 0, let failure = result.failures[NodeID(Int(cause))] { failures[root] = failure }
+    }
+    return (result.values, failures, result.kinks)
+  }
+
+  /// The evaluation loop. Without `stopAtFirstFailure` a failing node gets NaN and its id as the
+  /// cause; a node with a failing operand inherits the cause.
+  private func sweep(
+    _ roots: [NodeID], at point: [String: Double], stopAtFirstFailure: Bool
+  ) -> (values: NodeValues, causes: [Int32], failures: [NodeID: EvaluationError], kinks: [Kink]) {
     var store = NodeValues(ids: graph.reachable(from: roots))
     var kinks: [Kink] = []
+    var failures: [NodeID: EvaluationError] = [:]
+    var causes: [Int32] = []
+    if !stopAtFirstFailure { causes.reserveCapacity(store.ids.count) }
     // Operands precede their users, so each lookup finds a value already stored.
     func operand(_ id: NodeID) -> Double {
       guard let position = store.position(of: id) else { return .nan }
       return store.values[position]
     }
-    for id in store.ids {
-      // Nodes are read through the graph's records, not copied out as `Node`s.
-      let slots = graph.operandSlots(id)
-      var value = 0.0
-      switch graph.kind(id) {
-      case .number: value = graph.constant(of: id)
-      case .symbol:
-        let name = graph.symbolName(id) ?? ""
-        guard let v = point[name] else { throw .unboundSymbol(name) }
-        value = v
-      case .sum:
-        for slot in slots { value += operand(graph.operand(atSlot: slot)) }
-      case .product:
-        value = 1
-        for slot in slots { value *= operand(graph.operand(atSlot: slot)) }
-      case .power:
-        let (base, exponent) = (graph.operand(atSlot: slots.lowerBound), graph.operand(atSlot: slots.lowerBound + 1))
-        value = try Self.power(operand(base), operand(exponent), node: id)
-      case .call:
-        guard let function = graph.function(of: id) else { break }
-        let first = graph.operand(atSlot: slots.lowerBound)
-        if function == .log, let stable = stableLogOfSigmoid(first, operand) {
-          value = stable
-          break
-        }
-        let inputs = slots.map { operand(graph.operand(atSlot: $0)) }
-        do {
-          value = try function.evaluate(inputs)
-        } catch {
-          throw .domain(error, node: id)
-        }
-        if function.hasKink && Self.switchValue(function, inputs) == 0 {
-          kinks.append(Kink(node: id, function: function))
+    func inheritedCause(_ id: NodeID) -> Int32 {
+      for slot in graph.operandSlots(id) {
+        if let position = store.position(of: graph.operand(atSlot: slot)), causes[position] >= 0 {
+          return causes[position]
         }
       }
-      guard value.isFinite else { throw .domain(.overflow, node: id) }
-      store.values.append(value)
+      return -1
     }
-    return (store, kinks)
+    for id in store.ids {
+      do throws(EvaluationError) {
+        let value = try self.value(of: id, at: point, operand: operand, kinks: &kinks)
+        store.values.append(value)
+        if !stopAtFirstFailure { causes.append(value.isNaN ? inheritedCause(id) : -1) }
+      } catch {
+        failures[id] = error
+        if stopAtFirstFailure { return (store, causes, failures, kinks) }
+        store.values.append(.nan)
+        causes.append(id.index)
+      }
+    }
+    return (store, causes, failures, kinks)
+  }
+
+  /// The value of one node from its operands' values; NaN when an operand has none (a failure
+  /// already recorded below).
+  private func value(
+    of id: NodeID, at point: [String: Double], operand: (NodeID) -> Double, kinks: inout [Kink]
+  ) throws(EvaluationError) -> Double {
+    // Nodes are read through the graph's records, not copied out as `Node`s.
+    let slots = graph.operandSlots(id)
+    var value = 0.0
+    switch graph.kind(id) {
+    case .number: return graph.constant(of: id)
+    case .symbol:
+      let name = graph.symbolName(id) ?? ""
+      // The constants e and π are never variables (a line defining the name replaces them).
+      guard let v = Parser.constants[name] ?? point[name] else { throw .unboundSymbol(name) }
+      return v
+    case .sum:
+      for slot in slots { value += operand(graph.operand(atSlot: slot)) }
+    case .product:
+      value = 1
+      for slot in slots { value *= operand(graph.operand(atSlot: slot)) }
+    case .power:
+      let (base, exponent) = (graph.operand(atSlot: slots.lowerBound), graph.operand(atSlot: slots.lowerBound + 1))
+      let (b, e) = (operand(base), operand(exponent))
+      if b.isNaN || e.isNaN { return .nan }
+      value = try Self.power(b, e, node: id)
+    case .call:
+      guard let function = graph.function(of: id) else { return .nan }
+      let first = graph.operand(atSlot: slots.lowerBound)
+      if function == .log, let stable = stableLogOfSigmoid(first, operand) { return stable }
+      let inputs = slots.map { operand(graph.operand(atSlot: $0)) }
+      if inputs.contains(where: \.isNaN) { return .nan }
+      do {
+        value = try function.evaluate(inputs)
+      } catch {
+        throw .domain(error, node: id)
+      }
+      if function.hasKink && Self.switchValue(function, inputs) == 0 {
+        kinks.append(Kink(node: id, function: function))
+      }
+    }
+    // NaN from an operand without a value passes on; NaN made here (∞ − ∞) is an overflow.
+    if value.isNaN && slots.contains(where: { operand(graph.operand(atSlot: $0)).isNaN }) { return .nan }
+    guard value.isFinite else { throw .domain(.overflow, node: id) }
+    return value
   }
 
   /// log σ(u) = −softplus(−u) and log(1 − σ(u)) = −softplus(u), computed without forming σ(u),

@@ -70,6 +70,13 @@ public struct ExpressionPrinter {
   /// The text of `id` as a factor of a product: sums get parentheses.
   public func factorString(_ id: NodeID) -> String { engine.factorString(id) }
 
+  /// At most `limit` characters of `id`'s text, ending in `…` when cut, written out only as far
+  /// as needed: for messages that quote a subexpression that may be huge.
+  public func abbreviated(_ id: NodeID, characters limit: Int) -> String {
+    let text = engine.prefix(id, bytes: 4 * limit + 4)
+    return text.count > limit ? String(text.prefix(limit - 3)) + "…" : text
+  }
+
   /// The multiplication sign of this notation: `*`, `·` or `\cdot`.
   public var times: String { engine.times }
 }
@@ -86,6 +93,7 @@ protocol PrintingEngine: AnyObject {
   func length(_ id: NodeID) -> Int
   func write(_ id: NodeID, to output: (UnsafeBufferPointer<UInt8>) -> Void)
   func factorString(_ id: NodeID) -> String
+  func prefix(_ id: NodeID, bytes: Int) -> String
   var times: String { get }
 }
 
@@ -125,6 +133,8 @@ final class LayoutEngine<Style: NotationStyle>: PrintingEngine {
   }
 
   var times: String { style.times.description }
+
+  func prefix(_ id: NodeID, bytes: Int) -> String { rope.prefix(printed(id).piece, bytes: bytes) }
 
   /// `id` printed, recursing once per level: deep formulas go to a large stack.
   private func printed(_ id: NodeID) -> Printed {

@@ -25,6 +25,9 @@ public struct LaTeXDocument {
   public var brackets: ExpressionPrinter.Brackets
   /// Closed forms larger than this (operations) are described, not printed.
   public var printLimit = 2_000
+  /// The computation graph, drawn with TikZ after the model (`latex --graph`); the preamble
+  /// then loads `graphicx` and `tikz` as well.
+  public var graph: ComputationGraph?
 
   public init(
     formula: Formula, variables: [String], point: [(String, Double)]? = nil, trace: Trace? = nil,
@@ -59,6 +62,7 @@ public struct LaTeXDocument {
     \\documentclass{article}
     \\usepackage{amsmath}
     \\usepackage{amssymb}
+    \(graph == nil ? "" : "\\usepackage{graphicx}\n" + TikZWriter.preamble)\
     \\allowdisplaybreaks
     \\begin{document}
 
@@ -74,6 +78,12 @@ public struct LaTeXDocument {
     out += modelSection()
     if let point {
       out += "\nat $" + point.map { "\(notation.name($0.0)) = \(Self.value($0.1))" }.joined(separator: ",\\ ") + "$.\n"
+    }
+    if let graph {
+      out += "\n\\section*{The computation graph}\n"
+      out += "Boxes are values, circles operations; each arrow carries the local derivative.\n"
+      let writer = TikZWriter(picture: GraphPicture(graph: graph), latex: GraphPicture(graph: graph, notation: .latex))
+      out += writer.figure()
     }
     out += "\n\\section*{Partial derivatives}\n"
     out += derivativesSection()

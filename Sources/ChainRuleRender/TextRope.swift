@@ -208,6 +208,17 @@ final class TextRope {
     }
   }
 
+  /// The first `limit` bytes of `piece` (all of it when shorter), without walking the rest.
+  func prefix(_ piece: Piece, bytes limit: Int) -> String {
+    var bytes: [UInt8] = []
+    bytes.reserveCapacity(Swift.min(limit, length(piece)))
+    forEachRun(of: piece) { run in
+      guard bytes.count < limit else { return }
+      bytes.append(contentsOf: run.prefix(limit - bytes.count))
+    }
+    return String(decoding: bytes, as: UTF8.self)
+  }
+
   /// Calls `body` with the runs of `piece` in order, without recursion (a deep text cannot
   /// overflow the stack).
   func forEachRun(of piece: Piece, _ body: (UnsafeBufferPointer<UInt8>) -> Void) {

@@ -33,6 +33,15 @@ public struct Diagnostic: Error, Hashable, Sendable {
     case inputTooLarge(bytes: Int, limit: Int)
     /// A number that does not fit a `Double`.
     case numberOutOfRange(String)
+    /// A non-zero number so small that a `Double` would hold it as 0.
+    case numberUnderflows(String)
+    /// An integer written out in digits that a `Double` cannot hold exactly, and the nearest
+    /// integer it can.
+    case integerNotExact(String, nearest: String)
+    /// A name used on one line and defined on a later one: lines are read in order.
+    case usedBeforeDefinition(String, useLine: Int, definitionLine: Int)
+    /// A part of the formula without variables (as typed) that has no value.
+    case constantWithoutValue(String, Undefined)
     /// A definition of a name that was already defined.
     case redefinition(String)
     /// A definition that uses its own name.
@@ -43,6 +52,18 @@ public struct Diagnostic: Error, Hashable, Sendable {
     case unsupportedCommand(String)
     /// Bytes that are not valid UTF-8.
     case invalidUTF8
+  }
+
+  /// Why a constant part of a formula has no value.
+  public enum Undefined: Error, Hashable, Sendable {
+    /// A function outside its domain, e.g. `log(0)`; `domain` completes "log needs …".
+    case outsideDomain(function: String, domain: String)
+    /// A division by something that is always 0, or 0 to a negative power.
+    case divisionByZero
+    /// A negative number to a fractional power, e.g. `(-8)^(1/3)`.
+    case negativeBaseFractionalPower
+    /// A value too large for a `Double`, e.g. `exp(1000)`.
+    case overflow
   }
 
   /// What went wrong.
@@ -76,6 +97,19 @@ public struct Diagnostic: Error, Hashable, Sendable {
     case .inputTooLarge(let bytes, let limit):
       "the input is \(bytes) bytes; formulas are limited to \(limit) bytes"
     case .numberOutOfRange(let text): "the number \(text) is too large for a 64-bit float"
+    case .numberUnderflows(let text): "the number \(text) is too small for a 64-bit float, which would hold it as 0"
+    case .integerNotExact(let text, let nearest):
+      "the integer \(text) cannot be held exactly by a 64-bit float (the nearest it holds is \(nearest))"
+    case .usedBeforeDefinition(let name, let useLine, let definitionLine):
+      "'\(name)' is used on line \(useLine) before line \(definitionLine) defines it"
+    case .constantWithoutValue(let text, let why):
+      switch why {
+      case .outsideDomain(let function, let domain): "\(text) has no value: \(function) needs \(domain)"
+      case .divisionByZero: "\(text) has no value: it divides by zero"
+      case .negativeBaseFractionalPower:
+        "\(text) has no value: a negative number to a fractional power is not a real number"
+      case .overflow: "\(text) has no value: it is too large for a 64-bit float"
+      }
     case .redefinition(let name): "'\(name)' is defined twice"
     case .selfReference(let name): "'\(name)' is used in its own definition"
     case .argumentsNotSubstituted(let name): "'\(name)' stands for its definition; its arguments are not substituted"
@@ -97,6 +131,14 @@ public struct Diagnostic: Error, Hashable, Sendable {
     case .nestingTooDeep: "write the formula as definitions, one step per line"
     case .inputTooLarge: "split the formula into definitions, or differentiate a smaller part"
     case .redefinition: "give the second definition a new name"
+    case .numberUnderflows: "write 0 if you mean zero; the smallest number a float holds is about 5e-324"
+    case .integerNotExact(let text, _):
+      "write \(Self.scientific(text)) to accept the rounding"
+    case .usedBeforeDefinition(let name, _, _):
+      "lines are read in order: move the definition of '\(name)' above its first use"
+    case .constantWithoutValue(_, .overflow): "the largest a float holds is about 1.8e308 (exp(709))"
+    case .constantWithoutValue(_, .divisionByZero): "a division by 0 has no value at any point"
+    case .constantWithoutValue: "a part without variables must have a value, whatever the point"
     case .selfReference(let name): "give the new value its own name, e.g. '\(name)2 = \(name) + …'"
     case .argumentsNotSubstituted(let name): "write '\(name)' alone, or '\(name)[x, φ]' with names as the book does"
     case .unexpectedCharacter(let text) where text.contains("control"):
@@ -106,5 +148,13 @@ public struct Diagnostic: Error, Hashable, Sendable {
     case .unsupportedCommand(let command): LaTeXLexer.hint(forUnsupported: command)
     default: nil
     }
+  }
+
+  /// An integer's digits in scientific notation, `9223372036854775807` → `9.223372036854775807e18`.
+  private static func scientific(_ digits: String) -> String {
+    let trimmed = digits.drop { $0 == "0" }
+    guard let first = trimmed.first else { return digits }
+    let rest = trimmed.dropFirst().reversed().drop { $0 == "0" }.reversed()
+    return "\(first)\(rest.isEmpty ? "" : "." + String(rest))e\(trimmed.count - 1)"
   }
 }

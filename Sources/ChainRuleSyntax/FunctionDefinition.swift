@@ -114,6 +114,9 @@ public final class FunctionDefinition: Sendable {
   public let folding: Folding
   /// The kink and its convention, if the function has one.
   public let kink: Kink?
+  /// Whether the value is positive for every argument (exp, cosh, σ, softplus), so powers of
+  /// it combine freely: (eᵘ)^½·(eᵘ)^½ = eᵘ holds for every u.
+  public let isPositive: Bool
 
   /// The number of arguments (from ``value``).
   public let arity: Int
@@ -125,7 +128,7 @@ public final class FunctionDefinition: Sendable {
     name: String, aliases: [String] = [], value: Value, derivatives: [FormulaTemplate],
     derivativeValue: DerivativeValue, domain: String = "any real argument", unicodeName: String? = nil,
     latex: LaTeXName? = nil, shape: Shape = .call, latexCommands: [String] = [], uprightNames: [String] = [],
-    folding: Folding = .whenWhole, kink: Kink? = nil
+    folding: Folding = .whenWhole, kink: Kink? = nil, isPositive: Bool = false
   ) {
     self.name = name
     self.aliases = aliases
@@ -145,6 +148,7 @@ public final class FunctionDefinition: Sendable {
     self.uprightNames = uprightNames
     self.folding = folding
     self.kink = kink
+    self.isPositive = isPositive
   }
 }
 

@@ -107,6 +107,10 @@ extension LaTeXLexer {
     case "cdot", "times", "ast": emit(.star, commandSpan)
     case "div": emit(.slash, commandSpan)
     case "frac", "dfrac", "tfrac":
+      if let end = leibnizEnd() {
+        position = end
+        throw Diagnostic(.unsupportedCommand(text(from: start)), at: span(from: start))
+      }
       emit(.openParen, commandSpan)
       try beginFractionPart(numerator: true, commandSpan)
     case "sqrt": try lexSquareRoot(from: start)
@@ -162,6 +166,18 @@ extension LaTeXLexer {
     emitName(name, span(from: start))
     let save = position
     skipSpaces()
+    // `\log_2 x`: a function takes no subscript (a logarithm's base is not supported).
+    if peek() == "_" {
+      position += 1
+      skipSpaces()
+      if peek() == "{" {
+        while let c = peek(), c != "}", c != "\n" { position += 1 }
+        if peek() == "}" { position += 1 }
+      } else if peek() != nil {
+        position += 1
+      }
+      throw Diagnostic(.unsupportedCommand(text(from: start).filter { $0 != " " }), at: span(from: start))
+    }
     guard peek() == "^" else {
       position = save
       return
@@ -195,6 +211,44 @@ extension LaTeXLexer {
     let lowered = word.lowercased()
     if let function = Function(named: lowered) { return function }
     return Function.allCases.first { $0.definition.uprightNames.contains(lowered) }
+  }
+
+  /// If `{d}{dx}` follows `\frac` (also `{d^2}{dx^2}`, `{df}{dx}`, `{\mathrm{d}}{\mathrm{d}x}`): a
+  /// derivative written in Leibniz's notation, which would otherwise read as d·…/(dx). The index
+  /// just past the second group; nil for any other fraction.
+  func leibnizEnd() -> Int? {
+    var i = position
+    /// The text of the group at `i` (spaces, `\mathrm{d}` and its kin read as `d`) and its end.
+    func group() -> (String, Int)? {
+      while i < scalars.count, scalars[i] == " " { i += 1 }
+      guard i < scalars.count, scalars[i] == "{" else { return nil }
+      var depth = 0
+      var content = ""
+      let open = i
+      while i < scalars.count {
+        let c = scalars[i]
+        i += 1
+        if c == "{" { depth += 1 }
+        if c == "}" { depth -= 1 }
+        if depth == 0 { break }
+        if c != " " && i - 1 > open { content.unicodeScalars.append(c) }
+      }
+      guard depth == 0 else { return nil }
+      for upright in ["\\mathrm{d}", "\\text{d}", "\\operatorname{d}", "\\mathrmd"] {
+        content = content.replacing(upright, with: "d")
+      }
+      return (content, i)
+    }
+    func isDifferential(_ text: String, alone: Bool) -> Bool {
+      let scalars = Array(text.unicodeScalars)
+      guard scalars.first == "d" else { return false }
+      guard scalars.count > 1 else { return alone }
+      return scalars[1].isASCIILetter || scalars[1] == "\\" || scalars[1] == "^"
+    }
+    guard let (numerator, _) = group(), isDifferential(numerator, alone: true),
+      let (denominator, end) = group(), isDifferential(denominator, alone: false)
+    else { return nil }
+    return end
   }
 
   /// `\sqrt{a}` is `sqrt{a}` and `\sqrt2` is `sqrt(2)`; `\sqrt[n]{a}` is refused.
@@ -311,6 +365,16 @@ extension LaTeXLexer {
     case "\\sum", "\\prod", "\\int": return "write the terms out, or one definition per line"
     case "\\left.", "\\right.": return "write matching brackets, e.g. \\left( … \\right)"
     default: break
+    }
+    if command.hasPrefix("\\frac") || command.hasPrefix("\\dfrac") || command.hasPrefix("\\tfrac") {
+      return "write the function itself, not d/dx of it; ChainRule finds its derivatives"
+    }
+    if let underscore = command.firstIndex(of: "_") {
+      let base = command[command.index(after: underscore)...].filter { $0 != "{" && $0 != "}" }
+      if command.hasPrefix("\\log_") {
+        return "logarithms to another base are not supported: write log(x)/log(\(base))"
+      }
+      return "a function takes no subscript: write \(command[..<underscore])(…)"
     }
     let word = String(command.drop { $0 == "\\" })
     if word.count >= 4, word.allSatisfy(\.isLetter),

@@ -426,10 +426,7 @@ struct LaTeXLexer {
       literal = text + "e" + exponent
       position = end
     }
-    guard let value = Double(literal), value.isFinite else {
-      throw Diagnostic(.numberOutOfRange(literal), at: span(from: start))
-    }
-    emit(.number(value), span(from: start))
+    emit(.number(try Lexer.value(ofLiteral: literal, at: span(from: start))), span(from: start))
   }
 
   /// If `\times 10^{n}` (or `\times 10^n`) with an integer `n` follows, its exponent and end.

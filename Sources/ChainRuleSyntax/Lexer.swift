@@ -159,10 +159,53 @@ struct Lexer {
   private mutating func lexNumber() throws(Diagnostic) -> Token {
     let start = position
     let text = scanNumber()
-    guard let value = Double(text), value.isFinite else {
-      throw Diagnostic(.numberOutOfRange(text), at: span(from: start))
+    return Token(kind: .number(try Self.value(ofLiteral: text, at: span(from: start))), span: span(from: start))
+  }
+
+  /// The value of a number literal as ``scanNumber(in:from:)`` spells it, refusing what a
+  /// `Double` would change without a word: a literal too large (`1e400`), a non-zero one it
+  /// would hold as 0 (`1e-400`), and an integer in digits it cannot hold exactly
+  /// (`9223372036854775807`, whose nearest `Double` is 2⁶³). Decimals such as `0.1` are rounded
+  /// as usual: no binary float holds them exactly, and their rounding is far below what prints.
+  static func value(ofLiteral text: String, at span: SourceSpan) throws(Diagnostic) -> Double {
+    guard let value = Double(text), value.isFinite else { throw Diagnostic(.numberOutOfRange(text), at: span) }
+    let mantissa = text.prefix { $0 != "e" }
+    if value == 0 && mantissa.contains(where: { $0 >= "1" && $0 <= "9" }) {
+      throw Diagnostic(.numberUnderflows(text), at: span)
     }
-    return Token(kind: .number(value), span: span(from: start))
+    // Every integer up to 2^53 is a Double; past it, compare the digits with the Double's.
+    if value >= 9_007_199_254_740_992, text.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) {
+      let held = exactDigits(ofInteger: value)
+      let written = String(text.drop { $0 == "0" })
+      if held != written { throw Diagnostic(.integerNotExact(written, nearest: held), at: span) }
+    }
+    return value
+  }
+
+  /// The decimal digits of a whole, finite, non-negative `Double`, exactly (`2^63` →
+  /// `9223372036854775808`): below 2⁶⁴ by `UInt64`, above it its significand doubled once per
+  /// remaining power of two, in base-10⁹ limbs.
+  static func exactDigits(ofInteger value: Double) -> String {
+    if value < 18_446_744_073_709_551_616 { return String(UInt64(value)) }
+    let limit: UInt64 = 1_000_000_000
+    var significand = value.significandBitPattern | (1 << 52)
+    var limbs: [UInt64] = []
+    while significand > 0 {
+      limbs.append(significand % limit)
+      significand /= limit
+    }
+    for _ in 0..<(Int(value.exponent) - 52) {
+      var carry: UInt64 = 0
+      for i in limbs.indices {
+        let doubled = limbs[i] * 2 + carry
+        limbs[i] = doubled % limit
+        carry = doubled / limit
+      }
+      if carry > 0 { limbs.append(carry) }
+    }
+    var digits = String(limbs[limbs.count - 1])
+    for limb in limbs.dropLast().reversed() { digits += String(limb).leftPadded(to: 9) }
+    return digits
   }
 
   /// ``scanNumber(in:from:)`` on the source's bytes, from the current position, which it moves

@@ -16,8 +16,10 @@ import ChainRuleSupport
 /// let same = try Parser.parse("f = \\beta_0 + \\omega_0 x \\\\ \\ell = (f - y)^2", syntax: .latex)
 /// ```
 public struct Parser {
-  /// The deepest nesting of brackets and calls accepted before a diagnostic.
-  public static let maximumDepth = 2_000
+  /// The deepest nesting accepted before a diagnostic: one level per bracket, call, sign or
+  /// exponent around a token, so `sin((x))` is three levels deep. The parser recurses once per
+  /// level, on a ``LargeStack`` thread for deep input.
+  public static let maximumDepth = 100_000
   /// The largest input accepted, in bytes.
   public static let maximumInputBytes = 4_000_000
 
@@ -29,23 +31,35 @@ public struct Parser {
   /// Nesting of the expression being parsed: 0 at the top of a line, +1 per bracket, call,
   /// sign or exponent around the current token.
   private var depth = -1
+  /// The deepest `depth` reached.
+  private var deepest = 0
   /// Open brackets around the current token, to tell a stray `)` from an empty group.
   private var openGroups = 0
   /// Whether a number here may multiply the name or bracket after it (`2x`): not in an
   /// exponent, where `x^2 y` would otherwise silently read as x^(2y).
   private var numberMayMultiply = true
   private var defined: Set<String> = []
+  /// The first use of each name not defined (yet) when it was used: a later line defining one
+  /// of them is refused, since lines are read in order (`a = 1 + b; b = x`).
+  private var earlyUses: [String: SourceSpan] = [:]
+  /// False inside the argument list of a defined name (`f[x, φ]`), which is only notation.
+  private var recordsUses = true
+  /// The spans of the `e`s read as Euler's number, so `e^u` reads as exp(u).
+  private var eulerSpans: Set<SourceSpan> = []
   /// The name on the left of the line being parsed, and whether its body has used it.
   private var definingName: String? = nil
   private var bodyUsesDefiningName = false
   /// LaTeX input: side-by-side operands multiply and functions may go without brackets.
   private let readsLaTeX: Bool
+  /// See ``argumentLists(in:)``.
+  private let argumentLists: [Int: Int]
 
   private init(source: String, tokens: [Token], names: [String], readsLaTeX: Bool) {
     self.source = source
     self.tokens = tokens
     self.names = names
     self.readsLaTeX = readsLaTeX
+    self.argumentLists = Self.argumentLists(in: tokens)
   }
 
   /// Parses `source` into a program of one or more definitions, in the syntax it is written in:
@@ -104,17 +118,40 @@ public struct Parser {
   }
 
   /// Whether the tokens could nest more than a small thread's stack holds: many openings,
-  /// signs or carets (each can open a level of recursion).
+  /// signs, carets or names (each can open a level of recursion: a LaTeX function name takes
+  /// its argument without brackets, `\sin \sin x`).
   private static func mayNestDeeply(_ tokens: [Token]) -> Bool {
     var levels = 0
     for token in tokens {
       switch token.kind {
-      case .openParen, .openBracket, .openBrace, .caret, .minus, .plus: levels += 1
+      case .openParen, .openBracket, .openBrace, .caret, .minus, .plus, .name: levels += 1
       default: break
       }
       if levels > 150 { return true }
     }
     return false
+  }
+
+  /// The value of `text` as one decimal number, with an optional sign (`-1.5`, `−2`, `6.02e23`),
+  /// refused as a number literal in a formula is: not finite, a non-zero number a `Double` would
+  /// hold as 0, an integer in digits it cannot hold exactly. Other spellings `Double(_:)` reads
+  /// (`0x10`, `inf`, `nan`, `1_0`) are refused too.
+  ///
+  /// - Throws: ``Diagnostic`` whose ``Diagnostic/message`` says why, spanning `text`.
+  public static func decimalNumber(_ text: String) throws(Diagnostic) -> Double {
+    let scalars = Array(text.trimmingSpaces().unicodeScalars)
+    let whole = SourceSpan(start: 0, end: text.utf8.count)
+    var start = 0
+    var sign = 1.0
+    if let first = scalars.first, first == "-" || first == "−" || first == "+" {
+      sign = first == "+" ? 1 : -1
+      start = 1
+    }
+    let (literal, end) = Lexer.scanNumber(in: scalars, from: start)
+    guard !literal.isEmpty, end == scalars.count else {
+      throw Diagnostic(.expected("a decimal number such as 1.5, -2 or 1e-3", found: "'\(text)'"), at: whole)
+    }
+    return sign * (try Lexer.value(ofLiteral: literal, at: whole))
   }
 
   /// The canonical spelling of a single name as typed (`β₀`, `beta_0`, `\beta_{0}` → `beta0`), or
@@ -177,7 +214,7 @@ public struct Parser {
     guard !definitions.isEmpty else {
       throw Diagnostic(.emptyInput, at: SourceSpan(start: 0, end: source.utf8.count))
     }
-    return Program(definitions: definitions, source: source)
+    return Program(definitions: definitions, source: source, depth: deepest)
   }
 
   private mutating func skipNewlines() {
@@ -191,6 +228,10 @@ public struct Parser {
       if defined.contains(name) { throw Diagnostic(.redefinition(name), at: nameSpan) }
       if Function(named: name) != nil {
         throw Diagnostic(.expected("a name that is not a function", found: "'\(name)'"), at: nameSpan)
+      }
+      if let use = earlyUses[name] {
+        throw Diagnostic(
+          .usedBeforeDefinition(name, useLine: line(of: use.start), definitionLine: line(of: nameSpan.start)), at: use)
       }
       index = bodyStart
       definingName = name
@@ -221,12 +262,31 @@ public struct Parser {
     return i < tokens.count && tokens[i].kind == .equals ? i + 1 : nil
   }
 
-  /// A name in the formula, noting whether it is the name being defined (`f = f + 1`).
+  /// A name in the formula, noting whether it is the name being defined (`f = f + 1`) or not
+  /// defined yet. `e` and `pi` (`π`, `\pi`) not defined by a line are the constants e and π.
   private mutating func reference(_ name: String, _ span: SourceSpan) -> SyntaxTree {
     if let definingName, name.utf8.count == definingName.utf8.count && name == definingName {
       bodyUsesDefiningName = true
     }
+    if defined.contains(name) { return .name(name, span) }
+    if recordsUses && earlyUses[name] == nil { earlyUses[name] = span }
+    // e and π stay names (`2·π·r` prints as written); the evaluator gives them their values.
+    if name == "e" { eulerSpans.insert(span) }
     return .name(name, span)
+  }
+
+  /// The names that stand for constants unless a line defines them, and their values: they are
+  /// not variables of a formula, and evaluation gives them these values.
+  public static let constants: [String: Double] = ["e": 2.718281828459045, "pi": Double.pi]
+
+  /// The line of the UTF-8 offset `offset`, from 1: the source's own lines, or for a one-line
+  /// source its `;`-separated parts (the lines of the program, as in `a = b; b = x`).
+  private func line(of offset: Int) -> Int {
+    let bytes = source.utf8
+    if bytes.contains(UInt8(ascii: "\n")) {
+      return 1 + bytes.prefix(offset).lazy.filter { $0 == UInt8(ascii: "\n") }.count
+    }
+    return 1 + tokens.lazy.filter { $0.kind == .newline && $0.span.end <= offset }.count
   }
 
   // MARK: Pratt core
@@ -254,6 +314,30 @@ public struct Parser {
     depth += 1
     defer { depth -= 1 }
     guard depth <= Self.maximumDepth else { throw nestingTooDeep() }
+    deepest = max(deepest, depth)
+    if depth % Self.levelsPerStack == 0 { return try parseLevelOnFreshStack(minimumPower) }
+    return try parseLevel(minimumPower)
+  }
+
+  /// Levels parsed on one thread's stack before the parser goes on on a fresh ``LargeStack``
+  /// thread: a level costs up to about 7 KB of stack in a debug build, so 100,000 levels would
+  /// not fit one 512 MB stack, while 2,000 fit even the smallest stack `LargeStack` falls back to.
+  private static let levelsPerStack = 2_000
+
+  /// ``parseLevel(_:)`` on a new thread with a large stack, waited for.
+  private mutating func parseLevelOnFreshStack(_ minimumPower: Int) throws(Diagnostic) -> SyntaxTree {
+    let result = LargeStack.run { () -> Result<SyntaxTree, Diagnostic> in
+      do throws(Diagnostic) {
+        return .success(try parseLevel(minimumPower))
+      } catch {
+        return .failure(error)
+      }
+    }
+    return try result.get()
+  }
+
+  /// One level: an operand and the operators that extend it.
+  private mutating func parseLevel(_ minimumPower: Int) throws(Diagnostic) -> SyntaxTree {
     var left = try parsePrefix()
     while let extended = try parseInfix(after: left, minimumPower) { left = extended }
     return left
@@ -269,6 +353,9 @@ public struct Parser {
       // `^` is right-associative and its exponent may be signed: `x^-2`, `2^3^2`.
       if kind == .caret { numberMayMultiply = false }
       let right = try parseExpression(kind == .caret ? Power.prefix - 1 : power)
+      if kind == .caret, case .name(_, let span) = left, eulerSpans.contains(span) {
+        return .call(.exp, [right], left.span.merged(with: right.span))
+      }
       return Self.binary(kind, left, right)
     }
     guard startsOperand(kind) else { return nil }
@@ -345,8 +432,10 @@ public struct Parser {
     openGroups += 1
     defer { openGroups -= 1 }
     let inner = try parseExpression(0)
-    _ = try expectClosing(open)
-    return inner
+    let close = try expectClosing(open)
+    let span = open.span.merged(with: close.span)
+    if eulerSpans.contains(inner.span) { eulerSpans.insert(span) }  // `(e)^x` is exp(x) too
+    return inner.spanning(span)
   }
 
   private mutating func unexpectedOperand(_ token: Token) -> Diagnostic {
@@ -374,10 +463,11 @@ public struct Parser {
         // `f[x, φ]` refers to the definition of `f`; its argument list is only notation, so
         // it may hold names only: `f(3)` would look like f evaluated at 3, which it is not.
         let open = advance()
-        // The argument list is dropped, so the names in it are no use of the defined name.
-        let defining = definingName
-        definingName = nil
-        defer { definingName = defining }
+        // The argument list is dropped, so the names in it are no use of the defined name, nor
+        // of any other.
+        let (defining, recording) = (definingName, recordsUses)
+        (definingName, recordsUses) = (nil, false)
+        defer { (definingName, recordsUses) = (defining, recording) }
         for argument in try parseArguments(after: open) {
           guard case .name = argument else {
             throw Diagnostic(.argumentsNotSubstituted(name), at: argument.span)
@@ -399,17 +489,27 @@ public struct Parser {
   /// The index of the bracket closing the one at the current token, if a comma separates what it
   /// holds: an argument list, not a factor.
   private func argumentListClose() -> Int? {
-    var level = 0
-    var hasComma = false
-    for i in index..<tokens.count {
-      let kind = tokens[i].kind
-      if tokens[i].isOpening { level += 1 }
-      if kind == .closeParen || kind == .closeBracket || kind == .closeBrace { level -= 1 }
-      if kind == .comma && level == 1 { hasComma = true }
-      if kind == .end || kind == .newline { return nil }
-      if level == 0 { return hasComma ? i : nil }
+    argumentLists[index]
+  }
+
+  /// The brackets holding a comma directly (argument lists): each opening's index and its
+  /// closing's, from one pass over the tokens, so asking at every bracket of a deeply nested
+  /// formula costs no rescan.
+  private static func argumentLists(in tokens: [Token]) -> [Int: Int] {
+    var lists: [Int: Int] = [:]
+    var open: [(index: Int, hasComma: Bool)] = []
+    for (i, token) in tokens.enumerated() {
+      switch token.kind {
+      case .openParen, .openBracket, .openBrace: open.append((i, false))
+      case .closeParen, .closeBracket, .closeBrace:
+        if let innermost = open.popLast(), innermost.hasComma { lists[innermost.index] = i }
+      case .comma:
+        if !open.isEmpty { open[open.count - 1].hasComma = true }
+      case .newline, .end: open.removeAll()
+      default: break
+      }
     }
-    return nil
+    return lists
   }
 
   /// `f[x_i, \phi]` where no line defines `f`.

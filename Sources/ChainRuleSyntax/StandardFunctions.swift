@@ -72,7 +72,8 @@ package enum StandardFunctions {
       domain: "an argument whose cosine is not 0", latex: .command("tan"), latexCommands: ["tan"]),
     Entry(
       name: "exp", value: .unary { Foundation.exp($0) }, derivatives: [.call(.exp, u)],
-      derivativeValue: .unary { _, value in value }, latex: .command("exp"), latexCommands: ["exp"]),
+      derivativeValue: .unary { _, value in value }, latex: .command("exp"), latexCommands: ["exp"],
+      isPositive: true),
     Entry(
       name: "log", aliases: ["ln"], value: .unary { $0 > 0 ? Foundation.log($0) : .nan },
       derivatives: [.power(u, -1)], derivativeValue: .unary { u, _ in 1 / u }, domain: "a positive argument",
@@ -87,10 +88,11 @@ package enum StandardFunctions {
     Entry(
       name: "sigmoid", aliases: ["σ"], value: .unary(sigmoid),
       derivatives: [.call(.sigmoid, u) * (1 - .call(.sigmoid, u))],
-      derivativeValue: .unary { _, value in value * (1 - value) }, unicodeName: "σ", latex: .command("sigma")),
+      derivativeValue: .unary { _, value in value * (1 - value) }, unicodeName: "σ", latex: .command("sigma"),
+      isPositive: true),
     Entry(
       name: "softplus", value: .unary(softplus), derivatives: [.call(.sigmoid, u)],
-      derivativeValue: .unary { u, _ in sigmoid(u) }),
+      derivativeValue: .unary { u, _ in sigmoid(u) }, isPositive: true),
     Entry(
       name: "relu", value: .unary { $0 > 0 ? $0 : 0 }, derivatives: [.call(.step, u)],
       derivativeValue: .unary { u, _ in u > 0 ? 1 : 0 }, latex: .operatorName("ReLU"), folding: .always,
@@ -108,7 +110,8 @@ package enum StandardFunctions {
       derivativeValue: .unary { u, _ in Foundation.cosh(u) }, latex: .command("sinh"), latexCommands: ["sinh"]),
     Entry(
       name: "cosh", value: .unary { Foundation.cosh($0) }, derivatives: [.call(.sinh, u)],
-      derivativeValue: .unary { u, _ in Foundation.sinh(u) }, latex: .command("cosh"), latexCommands: ["cosh"]),
+      derivativeValue: .unary { u, _ in Foundation.sinh(u) }, latex: .command("cosh"), latexCommands: ["cosh"],
+      isPositive: true),
     Entry(
       name: "asin", value: .unary { (-1...1).contains($0) ? Foundation.asin($0) : .nan },
       derivatives: [.power(1 - .power(u, 2), -0.5)], derivativeValue: .unary { u, _ in inverseSineSlope(u) },

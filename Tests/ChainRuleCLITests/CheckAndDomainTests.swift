@@ -278,9 +278,25 @@ struct DomainErrorTests {
   func derivativeOnly() {
     let result = chainrule("diff", "sqrt(x)", "--at", "x=0")
     #expect(result.exitCode == 1)
-    #expect(result.stdout.isEmpty)
-    #expect(result.stderr.hasPrefix("error: "))
-    #expect(result.stderr.contains("sqrt(x)"))
+    // The formula's value is printed, the derivative says why it has none.
+    #expect(result.stdout.contains("at x = 0:  l = 0"))
+    #expect(result.stdout.contains("= undefined here: division by zero in 1/sqrt(x)"))
+    #expect(result.stderr == "error: the derivative dl/dx has no value at this point (the others are printed)\n")
+  }
+
+  /// x^y at x = −2, y = 3: ℓ = −8 and ∂ℓ/∂x = 12 exist, ∂ℓ/∂y = x^y·log(x) does not.
+  @Test("one derivative without a value does not hide the others")
+  func oneUndefinedDerivative() {
+    let result = chainrule("diff", "x^y", "--at", "x=-2,y=3")
+    #expect(result.exitCode == 1)
+    #expect(result.stdout.contains("l = -8"))
+    #expect(result.stdout.contains("dl/dx = x^(y - 1)*y\n      = 12\n"))
+    #expect(
+      result.stdout.contains(
+        "undefined here: log(x) is undefined: log needs a positive argument, but here its argument is -2"))
+    #expect(result.stderr.contains("dl/dy has no value"))
+    let json = chainrule("diff", "x^y", "--at", "x=-2,y=3", "--format", "json")
+    #expect(json.stdout.contains("\"undefined\""))
   }
 
   @Test("without --at nothing is evaluated, so nothing fails")

@@ -111,9 +111,90 @@ import Testing
       }
     }
   }
+
+  /// The TikZ pictures of `graph --format tikz` and the `latex --graph` documents compile with
+  /// pdflatex, with no box more than 10pt too wide; runs wherever TikZ is installed (CI
+  /// installs it with texlive-pictures).
+  @Test(
+    "the computation graph compiles as TikZ",
+    .enabled(if: PDFLaTeX.hasTikZ || ProcessInfo.processInfo.environment["CI"] != nil))
+  func graphPicturesCompileWithTikZ() throws {
+    let pdflatex = try #require(PDFLaTeX.path, "pdflatex is missing: .ci/run installs texlive-latex-base")
+    #expect(PDFLaTeX.hasTikZ, "tikz.sty is missing: .ci/run installs texlive-pictures")
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("chainrule-tikz-\(UUID())")
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: directory) }
+    var documents: [String] = []
+    for (name, arguments) in [
+      ("toy-graph", ["--file", Self.example("toy-model.chain"), "--at", Self.toyPoint]),
+      ("sigmoid-graph", ["--file", Self.example("sigmoid-network.chain")]),
+    ] {
+      let picture = ChainRuleCommand.run(arguments: ["graph"] + arguments + ["--format", "tikz"])
+      #expect(picture.exitCode == 0, "\(picture.stderr)")
+      #expect(picture.stdout.contains("\\begin{tikzpicture}"))
+      try picture.stdout.write(to: directory.appendingPathComponent("\(name).tex"), atomically: true, encoding: .utf8)
+      let wrapper = """
+        \\documentclass{article}
+        \\usepackage{graphicx}
+        \\usepackage{tikz}
+        \\usetikzlibrary{shapes.geometric}
+        \\begin{document}
+        \\noindent\\resizebox{\\linewidth}{!}{\\input{\(name).tex}}
+        \\end{document}
+
+        """
+      try wrapper.write(to: directory.appendingPathComponent("\(name)-document.tex"), atomically: true, encoding: .utf8)
+      documents.append("\(name)-document")
+    }
+    for (name, arguments) in [
+      ("toy-latex", ["--file", Self.example("toy-model.chain"), "--at", Self.toyPoint, "--graph"]),
+      ("sigmoid-latex", ["--file", Self.example("sigmoid-network.chain"), "--at", Self.sigmoidPoint, "--graph"]),
+    ] {
+      let tex = directory.appendingPathComponent("\(name).tex")
+      let result = ChainRuleCommand.run(arguments: ["latex"] + arguments + ["-o", tex.path])
+      #expect(result.exitCode == 0, "\(result.stderr)")
+      let text = try String(contentsOf: tex, encoding: .utf8)
+      #expect(text.contains("\\usepackage{tikz}") && text.contains("\\section*{The computation graph}"))
+      documents.append(name)
+    }
+    for name in documents {
+      let log = try PDFLaTeX.compile(name, in: directory, pdflatex: pdflatex)
+      #expect(!log.contains("\n! "), "LaTeX error in \(name):\n\(log.suffix(2000))")
+      for width in PDFLaTeX.overfullWidths(in: log) {
+        #expect(width <= 10, "\(name): an overfull box \(width)pt too wide")
+      }
+    }
+  }
 }
 
 enum PDFLaTeX {
+  /// Whether TikZ is installed (`kpsewhich tikz.sty` finds it).
+  static let hasTikZ: Bool = {
+    guard let pdflatex = path else { return false }
+    let kpsewhich = URL(fileURLWithPath: pdflatex).deletingLastPathComponent().appendingPathComponent("kpsewhich")
+    let process = Process()
+    process.executableURL = kpsewhich
+    process.arguments = ["tikz.sty"]
+    process.standardOutput = FileHandle.nullDevice
+    process.standardError = FileHandle.nullDevice
+    guard (try? process.run()) != nil else { return false }
+    process.waitUntilExit()
+    return process.terminationStatus == 0
+  }()
+
+  /// Runs pdflatex on `name.tex` in `directory` and returns its log.
+  static func compile(_ name: String, in directory: URL, pdflatex: String) throws -> String {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: pdflatex)
+    process.arguments = ["-interaction=nonstopmode", "-halt-on-error", "\(name).tex"]
+    process.currentDirectoryURL = directory
+    process.standardOutput = FileHandle.nullDevice
+    process.standardError = FileHandle.nullDevice
+    try process.run()
+    process.waitUntilExit()
+    return try String(contentsOf: directory.appendingPathComponent("\(name).log"), encoding: .utf8)
+  }
+
   /// `pdflatex` on PATH, if any.
   static var path: String? {
     let directories = (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":")

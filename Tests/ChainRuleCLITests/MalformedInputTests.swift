@@ -123,24 +123,45 @@ extension Malformed {
     Malformed(
       "definition given a sum", "f(x) = x^2; f(x + 1)", at: 1, 15,
       "'f' stands for its definition; its arguments are not substituted"),
+    // Numbers a float cannot hold as written, and constants without a value.
+    Malformed(
+      "a number that underflows", "1e-400 + x", at: 1, 1,
+      "the number 1e-400 is too small for a 64-bit float, which would hold it as 0"),
+    Malformed(
+      "an integer a float cannot hold", "x^9223372036854775807", at: 1, 3,
+      "the integer 9223372036854775807 cannot be held exactly by a 64-bit float (the nearest it holds is 9223372036854775808)"
+    ),
+    Malformed("log of a constant 0", "log(0) + x", at: 1, 1, "log(0) has no value: log needs a positive argument"),
+    Malformed("division by a constant 0", "x/0", at: 1, 1, "x/0 has no value: it divides by zero"),
+    Malformed(
+      "square root of a negative constant", "sqrt(-1) + x", at: 1, 1,
+      "sqrt(-1) has no value: sqrt needs an argument that is not negative"),
+    Malformed(
+      "a constant that overflows", "exp(1000)*x", at: 1, 1, "exp(1000) has no value: it is too large for a 64-bit float"
+    ),
     // Several lines.
+    Malformed(
+      "use before definition", "a = 1 + b; b = x; a", at: 1, 9, "'b' is used on line 1 before line 2 defines it"),
+    Malformed("definitions in a cycle", "a = b; b = a", at: 1, 5, "'b' is used on line 1 before line 2 defines it"),
     Malformed("operator at end of line", "f = x +\ny", at: 1, 8, "expected a number, a name or '(', found end of line"),
     Malformed("unclosed on line 2", "f = x\n(y", at: 2, 1, "'(' is never closed"),
     Malformed("juxtaposition on line 2", "a = 1\nb = 2 3\nb", at: 2, 7, "missing operator before '3'"),
     // Nesting beyond the parser's limit: a diagnostic, not a stack overflow, with the caret under
     // the bracket, call, sign or power one level past the limit.
     Malformed(
-      "5000 nested parens", String(repeating: "(", count: 5000) + "x" + String(repeating: ")", count: 5000),
+      "100,001 nested parens", String(repeating: "(", count: deep + 1) + "x" + String(repeating: ")", count: deep + 1),
       at: 1, deep + 1, nestingMessage),
     Malformed(
-      "5000 nested sin calls", String(repeating: "sin(", count: 5000) + "x" + String(repeating: ")", count: 5000),
+      "100,001 nested sin calls",
+      String(repeating: "sin(", count: deep + 1) + "x" + String(repeating: ")", count: deep + 1),
       at: 1, 4 * deep + 4, nestingMessage),
     Malformed(
-      "5000 nested brackets", String(repeating: "[", count: 5000) + "x" + String(repeating: "]", count: 5000),
+      "100,001 nested brackets",
+      String(repeating: "[", count: deep + 1) + "x" + String(repeating: "]", count: deep + 1),
       at: 1, deep + 1, nestingMessage),
-    Malformed("5000 minus signs", String(repeating: "-", count: 5000) + "x", at: 1, deep + 1, nestingMessage),
+    Malformed("100,001 minus signs", String(repeating: "-", count: deep + 1) + "x", at: 1, deep + 1, nestingMessage),
     Malformed(
-      "a tower of 5000 powers", String(repeating: "x^", count: 5000) + "x", at: 1, 2 * deep + 2, nestingMessage),
+      "a tower of 100,001 powers", String(repeating: "x^", count: deep + 1) + "x", at: 1, 2 * deep + 2, nestingMessage),
   ]
 }
 
@@ -232,7 +253,8 @@ struct MalformedInputTests {
 
   @Test("a deeply nested formula's diagnostic also comes from `check`")
   func deepInCheck() {
-    let formula = String(repeating: "(", count: 5000) + "x" + String(repeating: ")", count: 5000)
+    let n = Parser.maximumDepth + 1
+    let formula = String(repeating: "(", count: n) + "x" + String(repeating: ")", count: n)
     let result = chainrule("check", formula, "--at", "x=1")
     #expect(result.exitCode == 1)
     #expect(result.stderr.hasPrefix("error: \(Malformed.nestingMessage)\n --> input:1:\(Malformed.deep + 1)\n"))
@@ -453,11 +475,11 @@ struct WholeDiagnosticTests {
         """),
     Golden(
       // One bracket past the limit: a window of the line, cut at both ends, the caret under
-      // the 2001st bracket, the location still its true column.
-      input: String(repeating: "(", count: 2001) + "x" + String(repeating: ")", count: 2001),
+      // the 100,001st bracket, the location still its true column.
+      input: String(repeating: "(", count: 100_001) + "x" + String(repeating: ")", count: 100_001),
       expected: """
-        error: the formula nests more than 2000 levels deep (brackets, calls, signs or powers)
-         --> input:1:2001
+        error: the formula nests more than 100000 levels deep (brackets, calls, signs or powers)
+         --> input:1:100001
         1 | …\(String(repeating: "(", count: 51))x\(String(repeating: ")", count: 48))…
           | \(String(repeating: " ", count: 51))^ write the formula as definitions, one step per line
 

@@ -42,12 +42,14 @@ struct UsageErrorTests {
     UsageCase(arguments: ["diff", "x", "--at"], message: "option '--at' needs a value", helpFor: "diff"),
     UsageCase(arguments: ["diff", "x", "--file"], message: "option '--file' needs a value", helpFor: "diff"),
     UsageCase(
-      arguments: ["diff", "x", "--at", "x=abc"], message: "--at: 'abc' is not a number (for x)", helpFor: "diff"),
-    UsageCase(
-      arguments: ["diff", "x", "--at", "x=1e999"], message: "--at: '1e999' is not a finite number (for x)",
+      arguments: ["diff", "x", "--at", "x=abc"], message: "--at: the value of x, 'abc', is not a number",
       helpFor: "diff"),
     UsageCase(
-      arguments: ["diff", "x", "--at", "x=nan"], message: "--at: 'nan' is not a finite number (for x)",
+      arguments: ["diff", "x", "--at", "x=1e999"],
+      message: "--at: the value of x, '1e999', is too large for a 64-bit float",
+      helpFor: "diff"),
+    UsageCase(
+      arguments: ["diff", "x", "--at", "x=nan"], message: "--at: the value of x, 'nan', is not a finite number",
       helpFor: "diff"),
     UsageCase(
       arguments: ["diff", "x", "--at", "x"],

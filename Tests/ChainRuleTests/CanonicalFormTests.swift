@@ -214,3 +214,38 @@ import Testing
     }
   }
 }
+
+/// Simplification keeps the formula's domain: powers with fractional exponents combine only
+/// into a power that is undefined where they are (a negative base needs a whole exponent).
+@Suite struct DomainKeepingTests {
+  @Test(arguments: [
+    ("(x^0.5)^2", "(x^0.5)^2"),
+    ("x^0.5*x^0.5", "x^0.5*x^0.5"),
+    ("x^1.5/x^0.5", "x^1.5/x^0.5"),
+    ("(x^(1/3))^3", "(x^(1/3))^3"),
+    ("x^y*x^(2 - y)", "x^(2 - y)*x^y"),
+  ])
+  func fractionalPowersKeepTheirDomain(source: String, printed: String) throws {
+    let formula = try Formula(parsing: source)
+    let simple = formula.simplified(formula.root)
+    #expect(formula.plain(simple) == printed)
+    // No value at x = −8 (y = 0.5), as the formula has none; the same value at x = 2.
+    #expect(throws: EvaluationError.self) { try formula.value(simple, at: ["x": -8, "y": 0.5]) }
+    #expect(
+      abs(try formula.value(simple, at: ["x": 2, "y": 0.5]) - formula.value(formula.root, at: ["x": 2, "y": 0.5]))
+        < 1e-12)
+  }
+
+  @Test(arguments: [
+    ("x^2*x^0.5", "x^2.5"),
+    ("(x^0.5)^3", "x^1.5"),
+    ("x*x", "x^2"),
+    ("x/x", "1"),
+    ("exp(x)^0.5*exp(x)^0.5", "exp(x)"),
+    ("sigmoid(x)^0.5*sigmoid(x)^1.5", "sigmoid(x)^2"),
+  ])
+  func powersThatKeepTheDomainCombine(source: String, printed: String) throws {
+    let formula = try Formula(parsing: source)
+    #expect(formula.plain(formula.simplified(formula.root)) == printed)
+  }
+}

@@ -633,9 +633,9 @@ import Testing
       String(repeating: #"\sin "#, count: depth) + "x",
       String(repeating: #"x \left("#, count: depth) + "x" + String(repeating: #"\right)"#, count: depth),
     ] {
-      #expect(throws: Diagnostic.self) { try Parser.parse(source, syntax: .latex) }
       do {
         _ = try Parser.parse(source, syntax: .latex)
+        Issue.record("\(source.prefix(20))… parsed")
       } catch {
         #expect(error.kind == .nestingTooDeep(limit: Parser.maximumDepth))
       }

@@ -168,6 +168,8 @@ import Testing
     ("1e400", .numberOutOfRange("1e400")),
     ("f = x\nf = y", .redefinition("f")),
     ("f = f + 1", .selfReference("f")),
+    // `y` would be a variable on line 1 and a step from line 2 on.
+    ("g(y) = y + 1\ny = g(y)", .usedBeforeDefinition("y", useLine: 1, definitionLine: 2)),
     ("x $ 2", .unexpectedCharacter("'$' (U+0024)")),
   ])
   func errors(source: String, kind: Diagnostic.Kind) {
@@ -181,7 +183,7 @@ import Testing
 
   /// A definition uses its own name only in its formula: the argument list of a reference to an
   /// earlier definition is notation and is dropped, so a name there is no self-reference.
-  @Test(arguments: ["f = x^2\ny = f[y]", "f[x] = x^2\ny = f[x, y] + 1", "g(y) = y + 1\ny = g(y)"])
+  @Test(arguments: ["f = x^2\ny = f[y]", "f[x] = x^2\ny = f[x, y] + 1", "g(x) = x + 1\ny = g(y)"])
   func argumentListsAreNoSelfReference(source: String) throws {
     let program = try Parser.parse(source)
     #expect(program.definitions.count == 2)

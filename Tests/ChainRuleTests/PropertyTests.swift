@@ -103,9 +103,21 @@ import Testing
     }
     let depths = Set(seeds.map { RandomFormula(seed: $0).depth })
     #expect(depths == Set(1...RandomFormula.maximumDepth))
+    // Every formula parses; a few hold a constant without a value (`log(0)`, `exp(sinh(100))`),
+    // which is refused, with that diagnostic and no other.
+    var refused = 0
     for source in sources.prefix(200) {
-      #expect(throws: Never.self, "\(source)") { try Formula(parsing: source) }
+      do {
+        _ = try Formula(parsing: source)
+      } catch {
+        guard case .constantWithoutValue = error.kind else {
+          Issue.record("\(source): \(error.message)")
+          continue
+        }
+        refused += 1
+      }
     }
+    #expect(refused <= 10, "\(refused) of 200 formulas hold a constant without a value")
   }
 }
 

@@ -1,10 +1,10 @@
-import ChainRule
+import ChainRuleSyntax
 import Foundation
 
-/// How numbers appear in text output.
-enum ValueFormat {
+/// How numbers appear in text output (values, errors, points), in every notation.
+public enum ValueFormat {
   /// A value with up to 12 significant digits, e.g. `2.28090062217` or `−0.4`.
-  static func text(_ value: Double, _ notation: Notation) -> String {
+  public static func text(_ value: Double, _ notation: Notation) -> String {
     guard value.isFinite else { return value.isNaN ? "undefined" : (value > 0 ? "∞" : "−∞") }
     var s = String(format: "%.12g", value == 0 ? 0 : value)
     if s.contains("e") {
@@ -15,13 +15,13 @@ enum ValueFormat {
   }
 
   /// A short error magnitude, e.g. `3.2e-12`.
-  static func error(_ value: Double) -> String {
+  public static func error(_ value: Double) -> String {
     guard value.isFinite else { return "-" }
     return value == 0 ? "0" : String(format: "%.1e", value)
   }
 
   /// `β₀ = 1, β₁ = 2, …` for a point.
-  static func point(_ point: [(String, Double)], _ notation: Notation) -> String {
+  public static func point(_ point: [(String, Double)], _ notation: Notation) -> String {
     point.map { "\(notation.name($0.0)) = \(text($0.1, notation))" }.joined(separator: ", ")
   }
 }
