@@ -331,6 +331,10 @@ struct MatrixLexer {
       position = group.end
       if word == "mathsf" && group.text == "T" { return token(.transposeMark, from: start) }
       var raw = group.text.replacingSpaces()
+      // An upright function name in any capitalisation: \operatorname{ReLU}, \mathrm{Tr}, \operatorname{CE}.
+      if word == "operatorname" || word == "mathrm" || word == "text", let function = Self.uprightFunction(raw) {
+        return token(.name(function), from: start)
+      }
       if peek() == "_", peek(1) == "{", let sub = braceGroup(at: position + 1) {
         raw += "_{" + sub.text + "}"
         position = sub.end
@@ -363,6 +367,17 @@ struct MatrixLexer {
       }
       throw unsupported("\\" + word, from: start)
     }
+  }
+
+  /// The function an upright name stands for: the table's names, aliases and upright names in
+  /// any capitalisation, and matrix mode's own (`tr`, `sum`, `softmax`, `CE` for crossentropy).
+  static func uprightFunction(_ name: String) -> String? {
+    let lowered = name.lowercased()
+    if let function = Function(named: lowered) { return function.name }
+    for function in Function.allCases where function.definition.uprightNames.contains(lowered) { return function.name }
+    if lowered == "ce" { return "crossentropy" }
+    if ["tr", "trace", "sum", "mean", "softmax", "crossentropy", "norm"].contains(lowered) { return lowered }
+    return nil
   }
 
   private func unsupported(_ command: String, from start: Int) -> MatrixDiagnostic {

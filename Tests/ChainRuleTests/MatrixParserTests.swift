@@ -61,6 +61,10 @@ import Testing
       (#"A: n×n \\ B: n×n \\ l = \operatorname{tr}\left(A^\top B\right)"#, "A: n×n; B: n×n; l = trace(Aᵀ·B)"),
       (#"A: n×n \\ B: n×n \\ l = \mathrm{sum}(A \odot B^{\top})"#, "A: n×n; B: n×n; l = sum(A ⊙ Bᵀ)"),
       (#"x: N×D \\ w: D×C \\ l = \sum\left(\sigma(x w)\right)"#, "x: N×D; w: D×C; l = sum(sigmoid(x·w))"),
+      (
+        #"x \in \mathbb{R}^{N \times D} \\ W^{(1)} \in \mathbb{R}^{D \times H} \\ b \in \mathbb{R}^{1 \times H} \\ \ell = \frac{1}{2}\|\operatorname{ReLU}(x W^{(1)} + b)\|_F^2"#,
+        "x: N×D; W⁽¹⁾: D×H; b: 1×H; l = ‖relu(x·W⁽¹⁾ + b)‖²/2"
+      ),
     ])
   func latexInput(_ latex: String, _ plain: String) throws {
     #expect(try Self.printed(latex) == (try Self.printed(plain)))
