@@ -27,11 +27,11 @@ import Testing
   @Test func seed000NamesItsAdjoints() {
     let result = chainrule("diff", "-f", Self.mlp, "--format", "unicode", "--adjoints", "named")
     #expect(result.exitCode == 0)
-    #expect(result.stdout.contains("∂J/∂W⁽²⁾ = (∂J/∂o)·aᵀ + λ·W⁽²⁾\n"), "\(result.stdout)")
+    #expect(result.stdout.contains("∂J/∂W⁽²⁾ = (∂J/∂o)·hᵀ + λ·W⁽²⁾\n"), "\(result.stdout)")
     #expect(result.stdout.contains("∂J/∂W⁽¹⁾ = (∂J/∂z)·xᵀ + λ·W⁽¹⁾\n"))
-    #expect(result.stdout.contains("  ∂J/∂z = (∂J/∂a) ⊙ 𝟙[z > 0]"))
+    #expect(result.stdout.contains("  ∂J/∂z = (∂J/∂h) ⊙ 𝟙[z > 0]"))
     let inline = chainrule("diff", "-f", Self.mlp, "--format", "unicode", "--wrt", "W⁽²⁾")
-    #expect(inline.stdout.contains("∂J/∂W⁽²⁾ = (o − y)·aᵀ + λ·W⁽²⁾\n"))
+    #expect(inline.stdout.contains("∂J/∂W⁽²⁾ = (o − y)·hᵀ + λ·W⁽²⁾\n"))
   }
 
   @Test func stepsEndWhereDiffDoes() {

@@ -17,10 +17,10 @@ import Testing
     """
 
   static let mlp = """
-    x: d; y: q; W⁽¹⁾: h×d; W⁽²⁾: q×h
+    x: d; y: q; W⁽¹⁾: H×d; W⁽²⁾: q×H
     z = W⁽¹⁾·x
-    a = relu(z)
-    o = W⁽²⁾·a
+    h = relu(z)
+    o = W⁽²⁾·h
     L = ‖o − y‖²/2
     s = λ/2·(‖W⁽¹⁾‖²_F + ‖W⁽²⁾‖²_F)
     J = L + s
@@ -47,11 +47,11 @@ import Testing
   @Test func seed000WithNamedAdjoints() throws {
     #expect(
       try Self.gradients(Self.mlp, ["W^(1)", "W^(2)"])
-        == ["((W⁽²⁾ᵀ·(o − y)) ⊙ 𝟙[z > 0])·xᵀ + λ·W⁽¹⁾", "(o − y)·aᵀ + λ·W⁽²⁾"])
-    let formula = try MatrixFormula(parsing: Self.mlp, sizes: ["d": 4, "h": 5, "q": 3])
+        == ["((W⁽²⁾ᵀ·(o − y)) ⊙ 𝟙[z > 0])·xᵀ + λ·W⁽¹⁾", "(o − y)·hᵀ + λ·W⁽²⁾"])
+    let formula = try MatrixFormula(parsing: Self.mlp, sizes: ["d": 4, "H": 5, "q": 3])
     let report = try MatrixReport(formula: formula, variables: ["W^(2)"], namedAdjoints: true)
     let text = report.text(.unicode)
-    #expect(text.contains("∂J/∂W⁽²⁾ = (∂J/∂o)·aᵀ + λ·W⁽²⁾\n"), "\(text)")
+    #expect(text.contains("∂J/∂W⁽²⁾ = (∂J/∂o)·hᵀ + λ·W⁽²⁾\n"), "\(text)")
     #expect(text.contains("  ∂J/∂o = o − y"), "\(text)")
   }
 
@@ -77,7 +77,7 @@ import Testing
   /// `diff --steps` ends where `diff` does: its last line's adjoint is the gradient's node.
   @Test(arguments: MatrixRuleTests.cases.map(\.source) + [numpyTwoLayer, mlp])
   func derivationEndsAtTheGradient(_ source: String) throws {
-    let formula = try MatrixFormula(parsing: source, sizes: ["m": 3, "n": 2, "k": 4, "d": 4, "h": 5, "q": 3])
+    let formula = try MatrixFormula(parsing: source, sizes: ["m": 3, "n": 2, "k": 4, "d": 4, "H": 5, "q": 3])
     let names = formula.inputs.filter { $0.labels == nil }.map(\.name)
     for (name, gradient) in zip(names, try formula.gradient(withRespectTo: names)) {
       let derivation = try MatrixDerivation(formula: formula, variable: name)
