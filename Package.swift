@@ -3,7 +3,7 @@
 //
 // The library is one target per stage of the pipeline, so the compiler enforces that data flows
 // one way (docs/design.md):
-//   Support ← Syntax ← Expression ← Calculus ← Numeric ← Backprop ← Render ← CLI
+//   Support ← Syntax ← Expression ← Calculus ← Numeric ← Backprop ← Matrix ← Render ← CLI
 // `ChainRule` re-exports the public API of every stage.
 import PackageDescription
 
@@ -27,8 +27,10 @@ let package = Package(
     .target(name: "ChainRuleNumeric", dependencies: ["ChainRuleCalculus"]),
     // Steps of the forward pass, both backward passes, the numeric tape, training.
     .target(name: "ChainRuleBackprop", dependencies: ["ChainRuleNumeric"]),
+    // Matrix mode: shaped graph, adjoint rules as a table, shape errors, matrix numbers.
+    .target(name: "ChainRuleMatrix", dependencies: ["ChainRuleBackprop"]),
     // Text out: printers per notation, traces, LaTeX documents, JSON.
-    .target(name: "ChainRuleRender", dependencies: ["ChainRuleBackprop"]),
+    .target(name: "ChainRuleRender", dependencies: ["ChainRuleMatrix"]),
     // The public library: every stage re-exported.
     .target(name: "ChainRule", dependencies: ["ChainRuleRender"]),
     .target(name: "ChainRuleCLI", dependencies: ["ChainRule"]),

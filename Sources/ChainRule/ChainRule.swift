@@ -5,6 +5,7 @@
 @_exported import ChainRuleBackprop
 @_exported import ChainRuleCalculus
 @_exported import ChainRuleExpression
+@_exported import ChainRuleMatrix
 @_exported import ChainRuleNumeric
 @_exported import ChainRuleRender
 @_exported import ChainRuleSupport

@@ -35,6 +35,8 @@ enum CommandError: Error {
 enum InputError: Error {
   /// A problem in a formula, drawn with its source line and a caret, and an optional note.
   case diagnostic(Diagnostic, source: String, sourceName: String, note: String? = nil)
+  /// A problem in a matrix-mode formula (a shape that does not fit, a parse error), drawn so.
+  case matrixDiagnostic(MatrixDiagnostic, source: String, sourceName: String)
   /// A problem said in a sentence (a file that cannot be read, a value that cannot be computed),
   /// with where it happened (`in step f₂`) when that helps.
   case message(String, context: String? = nil)
@@ -44,6 +46,8 @@ enum InputError: Error {
     switch self {
     case .diagnostic(let diagnostic, let source, let name, let note):
       DiagnosticRenderer(sourceName: name).render(diagnostic, in: source) + (note.map { $0 + "\n" } ?? "")
+    case .matrixDiagnostic(let diagnostic, let source, let name):
+      DiagnosticRenderer(sourceName: name).render(diagnostic, in: source)
     case .message(let message, let context):
       "error: " + (context.map { "\($0): " } ?? "") + message + "\n"
     }

@@ -28,11 +28,12 @@ enum DiffCommand {
       CommandOption(
         "--full", help: "Print closed forms of any size (larger than 10000 operations",
         "are otherwise summarised)."),
-    ],
+    ] + MatrixCommand.diffOptions,
     discussion: """
       EXAMPLES:
         chainrule diff 'sin(x)^2*y' --at x=1,y=2
         chainrule diff 'f = w*x + b; l = (f - y)^2' --wrt w,b --format json
+        chainrule diff -f Examples/numpy-two-layer.chain --steps   (matrix mode: declarations x: N×D_in)
 
       """,
     run: { arguments, context throws(CommandError) in try run(arguments, context) })
@@ -41,6 +42,8 @@ enum DiffCommand {
     _ arguments: Arguments, _ context: CommandContext,
     defaultVariables: ((Formula) -> [String])? = nil
   ) throws(CommandError) -> CommandResult {
+    var context = context
+    if let matrix = try MatrixCommand.diff(arguments, &context) { return matrix }
     let request = try GradientRequest(
       arguments, command: "diff", stdin: context.stdin, isTerminal: context.isTerminal,
       defaultVariables: defaultVariables ?? { $0.variables })

@@ -49,7 +49,11 @@ struct FormulaInput {
     do {
       return try Formula(parsing: source)
     } catch {
-      let note = namedFile.map { "note: '\($0)' is a file; to read the formula from it, write -f \($0)" }
+      var notes = namedFile.map { ["note: '\($0)' is a file; to read the formula from it, write -f \($0)"] } ?? []
+      if MatrixParser.declaresShapes(source) {
+        notes.append("note: declarations such as 'x: 64×1000' are matrix mode, which 'diff' and 'trace' read")
+      }
+      let note = notes.isEmpty ? nil : notes.joined(separator: "\n")
       throw .input(.diagnostic(error, source: source, sourceName: name, note: note))
     }
   }

@@ -25,7 +25,7 @@ enum TraceCommand {
       CommandOption("--update", value: "<rate>", help: "Append one gradient-descent step θ ← θ − rate·∂ℓ/∂θ."),
       CommandOption("--format", value: "<format>", help: "plain, unicode or json."),
       CommandOption.file,
-    ],
+    ] + MatrixCommand.traceOptions,
     discussion: """
       The forward pass stores every step's value; backward pass #1 computes ∂ℓ/∂(each step)
       from last to first, reusing those values; backward pass #2 reads off every parameter's
@@ -35,6 +35,8 @@ enum TraceCommand {
     run: { arguments, context throws(CommandError) in try run(arguments, context) })
 
   static func run(_ arguments: Arguments, _ context: CommandContext) throws(CommandError) -> CommandResult {
+    var context = context
+    if let matrix = try MatrixCommand.trace(arguments, &context) { return matrix }
     let (stdin, isTerminal) = (context.stdin, context.isTerminal)
     var dataNames: Set<String>? = nil
     if let text = arguments.values["--data"] {

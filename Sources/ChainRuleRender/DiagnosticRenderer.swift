@@ -1,6 +1,7 @@
 import ChainRuleBackprop
 import ChainRuleCalculus
 import ChainRuleExpression
+import ChainRuleMatrix
 import ChainRuleNumeric
 import ChainRuleSupport
 import ChainRuleSyntax
@@ -57,6 +58,18 @@ public struct DiagnosticRenderer {
 
   /// The full text of the diagnostic, ending in a newline.
   public func render(_ diagnostic: Diagnostic, in source: String) -> String {
+    render(message: diagnostic.message, hint: diagnostic.hint, span: diagnostic.span, in: source)
+  }
+
+  /// The full text of a matrix-mode diagnostic (a shape error or a parse error), ending in a
+  /// newline.
+  public func render(_ diagnostic: MatrixDiagnostic, in source: String) -> String {
+    render(message: diagnostic.message, hint: diagnostic.hint, span: diagnostic.span, in: source)
+  }
+
+  /// A message with its hint, drawn at `span`.
+  func render(message: String, hint: String?, span: SourceSpan, in source: String) -> String {
+    let diagnostic = (message: message, hint: hint, span: span)
     let (line, column) = Self.location(of: diagnostic.span.start, in: source)
     let lines = source.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false)
     var lineText = line - 1 < lines.count ? String(String.UnicodeScalarView(lines[line - 1])) : ""

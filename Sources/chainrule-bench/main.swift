@@ -1,6 +1,6 @@
 // chainrule-bench: in-process timings of ChainRule against the targets of docs/performance.md.
 //
-//   swift run -c release chainrule-bench [--quick] [--json FILE] [--only toy,chain,gradient,process]
+//   swift run -c release chainrule-bench [--quick] [--json FILE] [--only toy,chain,gradient,process,matrix]
 //                                        [--layers 10,100,1000,10000] [--points 1000000]
 //                                        [--chainrule PATH]… [--profile toy|parse|chain:N|tape COUNT]
 //
@@ -14,7 +14,7 @@ import Foundation
 
 var budget = Budget.normal
 var jsonPath: String? = nil
-var only: Set<String> = ["toy", "chain", "gradient", "process"]
+var only: Set<String> = ["toy", "chain", "gradient", "process", "matrix"]
 var layers = [10, 100, 1_000, 10_000]
 var points = 1_000_000
 var executables: [String] = []
@@ -54,6 +54,19 @@ if only.contains("toy") {
   report.line("   the same on the one-line ASCII formula SymPy and SymEngine get: \(formatTime(toy.totalASCII))")
   report.line("   ∂ℓ/∂β₀ = \(toy.printed.first ?? "?")")
   report.target("toy model under 25 µs (5× faster than SymEngine's ~0.11 ms)", toy.total < 25e-6, formatTime(toy.total))
+}
+
+if only.contains("matrix") {
+  let matrix = MatrixBenchmark.measure(budget)
+  report.line("")
+  report.line("Matrix mode: seed 002 (NumPy two-layer net) parsed, differentiated by w1 and w2, printed")
+  report.line(
+    "   total \(formatTime(matrix.total))   (parse + build \(formatTime(matrix.parse)), differentiate \(formatTime(matrix.differentiate)))"
+  )
+  report.line("   ∂loss/∂w₁ = \(matrix.printed.first ?? "?")")
+  report.target(
+    "matrix: symbolic differentiation of seed 002 under 100 µs", matrix.differentiate < 100e-6,
+    formatTime(matrix.differentiate))
 }
 
 if only.contains("chain") {

@@ -10,7 +10,7 @@ import Testing
   /// The library's stages in pipeline order, then the targets built on them.
   static let stages = [
     "ChainRuleSupport", "ChainRuleSyntax", "ChainRuleExpression", "ChainRuleCalculus", "ChainRuleNumeric",
-    "ChainRuleBackprop", "ChainRuleRender", "ChainRule", "ChainRuleCLI",
+    "ChainRuleBackprop", "ChainRuleMatrix", "ChainRuleRender", "ChainRule", "ChainRuleCLI",
   ]
 
   static let root = DocumentationTests.root
