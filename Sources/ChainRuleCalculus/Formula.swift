@@ -151,25 +151,36 @@ public struct Formula {
   /// The names `program` uses that no line defines and `fixed` does not hold, in order of first
   /// appearance (line by line, left to right); without recursion, for formulas of any depth.
   private static func inputs(of program: Program, excluding fixed: [String: Double]) -> [String] {
-    var defined: Set<String> = []
-    var seen: Set<String> = []
+    var defined: [String] = []
     var names: [String] = []
+    // Few names are usual: a linear search while there are few (hashing each costs more),
+    // a set once there are many.
+    var seen: Set<String>? = nil
+    func isNew(_ name: String) -> Bool {
+      if let set = seen { return !set.contains(name) }
+      return !names.contains(name)
+    }
     for definition in program.definitions {
       var stack = [definition.body]
       while let tree = stack.popLast() {
         switch tree {
         case .number: break
         case .name(let name, _):
-          let isConstant = Parser.constants[name] != nil
-          if !defined.contains(name) && !isConstant && fixed[name] == nil && seen.insert(name).inserted {
-            names.append(name)
+          guard !Parser.isConstantName(name), fixed.isEmpty || fixed[name] == nil, isNew(name),
+            defined.isEmpty || !defined.contains(name)
+          else { continue }
+          names.append(name)
+          if seen != nil {
+            seen?.insert(name)
+          } else if names.count > 32 {
+            seen = Set(names)
           }
         case .negate(let operand, _): stack.append(operand)
         case .binary(_, let left, let right, _): stack.append(contentsOf: [right, left])
         case .call(_, let arguments, _): stack.append(contentsOf: arguments.reversed())
         }
       }
-      if let name = definition.name { defined.insert(name) }
+      if let name = definition.name { defined.append(name) }
     }
     return names
   }

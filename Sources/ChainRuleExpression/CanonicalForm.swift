@@ -70,8 +70,8 @@ public struct CanonicalForm {
     let result: NodeID
     switch graph.kind(id) {
     case .number, .symbol: result = id
-    case .sum: result = canonicalSum(simplifiedOperands(of: id, isSum: true))
-    case .product: result = canonicalProduct(simplifiedOperands(of: id, isSum: false))
+    case .sum: result = tidy(canonicalSum(simplifiedOperands(of: id, isSum: true)))
+    case .product: result = tidy(canonicalProduct(simplifiedOperands(of: id, isSum: false)))
     case .power:
       let slots = graph.operandSlots(id)
       let base = simplify(graph.operand(atSlot: slots.lowerBound))
@@ -90,6 +90,10 @@ public struct CanonicalForm {
       {
         note(.constantFolding)
         result = graph.number(folded)
+      } else if function == .log, canonicalArguments.count == 1, graph.function(of: canonicalArguments[0]) == .exp {
+        // log(exp(u)) = u for every u (exp(log(u)) = u only for u > 0, so it stays).
+        note(.logarithmOfExponential)
+        result = graph.operand(of: canonicalArguments[0], at: 0)
       } else {
         result = graph.intern(.call(function, canonicalArguments))
       }
@@ -109,7 +113,7 @@ public struct CanonicalForm {
     memo[index] = result.index
   }
 
-  private mutating func note(_ rule: SimplificationRule) {
+  mutating func note(_ rule: SimplificationRule) {
     if !rulesApplied.contains(rule) { rulesApplied.append(rule) }
   }
 
@@ -255,6 +259,7 @@ public struct CanonicalForm {
 
   /// Π of canonical factors: flatten, fold the coefficient, add exponents of equal bases, sort.
   mutating func canonicalProduct(_ factors: [NodeID]) -> NodeID {
+    let factors = mergingExponentials(factors)
     var collected = FactorCollection(capacity: factors.count + 4)
     for factor in factors {
       if graph.kind(factor) == .product {
@@ -328,6 +333,48 @@ public struct CanonicalForm {
     case 1: return result[0]
     default: return graph.intern(.product, result)
     }
+  }
+
+  /// Factors with every exponential merged into one: exp(a)·exp(b)·u = exp(a + b)·u (looking
+  /// into nested products, whose other factors are kept).
+  private mutating func mergingExponentials(_ factors: [NodeID]) -> [NodeID] {
+    var count = 0
+    for factor in factors {
+      if graph.function(of: factor) == .exp { count += 1 }
+      if graph.kind(factor) == .product {
+        for slot in graph.operandSlots(factor) where graph.function(of: graph.operand(atSlot: slot)) == .exp {
+          count += 1
+        }
+      }
+    }
+    guard count > 1 else { return factors }
+    note(.exponentials)
+    var kept: [NodeID] = []
+    var exponents: [NodeID] = []
+    func take(_ factor: NodeID) {
+      if graph.function(of: factor) == .exp {
+        exponents.append(graph.operand(of: factor, at: 0))
+      } else {
+        kept.append(factor)
+      }
+    }
+    for factor in factors {
+      if graph.kind(factor) == .product {
+        for slot in graph.operandSlots(factor) { take(graph.operand(atSlot: slot)) }
+      } else {
+        take(factor)
+      }
+    }
+    return kept + [exponential(of: canonicalSum(exponents))]
+  }
+
+  /// exp(u) for a canonical u, folded when u is a number it folds at (exp(0) = 1).
+  private mutating func exponential(of argument: NodeID) -> NodeID {
+    let argument = tidy(argument)
+    if let value = graph.numberValue(argument), let folded = ExpressionGraph.foldCall(.exp, [value]) {
+      return graph.number(folded)
+    }
+    return graph.intern(.call(.exp, Operands(argument)))
   }
 
   /// Whether `base^combined` would have a value where the product of `base^eᵢ` has none: a
@@ -446,6 +493,11 @@ public struct CanonicalForm {
     if let b = graph.numberValue(base), let e, let folded = ExpressionGraph.foldPower(b, e) {
       note(.constantFolding)
       return graph.number(folded)
+    }
+    if graph.function(of: base) == .exp {
+      // (eᵘ)ⁿ = e^(n·u) for every u and n: e to any power is positive.
+      note(.exponentials)
+      return exponential(of: canonicalProduct([exponent, graph.operand(of: base, at: 0)]))
     }
     if let e, e == e.rounded() {
       if let (innerBase, innerExponent) = graph.powerParts(base) {

@@ -262,6 +262,50 @@ extension Program {
   private static func constantValue(
     of tree: SyntaxTree, definedValues: [String: Double]
   ) -> Result<Double?, ConstantFailure> {
+    do throws(ConstantFailure) {
+      return .success(try shallowConstantValue(of: tree, definedValues: definedValues, depth: 0))
+    } catch {
+      return .failure(error)
+    }
+  }
+
+  /// A name's constant value: a definition's, or e's and π's (unless a line defined them).
+  private static func value(ofName name: String, _ definedValues: [String: Double]) -> Double? {
+    // Only e and π are there without definitions: most names need no lookup.
+    definedValues.count > Parser.constants.count || Parser.isConstantName(name) ? definedValues[name] : nil
+  }
+
+  /// ``constantValue(of:definedValues:)`` by recursion while shallow (no arrays, no copies of
+  /// the tree), handing deeper subtrees to the iterative walk.
+  private static func shallowConstantValue(
+    of tree: SyntaxTree, definedValues: [String: Double], depth: Int
+  ) throws(ConstantFailure) -> Double? {
+    guard depth < 200 else { return try iterativeConstantValue(of: tree, definedValues: definedValues).get() }
+    func fail(_ reason: Diagnostic.Undefined) -> ConstantFailure { ConstantFailure(span: tree.span, reason: reason) }
+    switch tree {
+    case .number(let value, _): return value
+    case .name(let name, _): return value(ofName: name, definedValues)
+    case .negate(let operand, _):
+      return try shallowConstantValue(of: operand, definedValues: definedValues, depth: depth + 1).map { -$0 }
+    case .binary(_, let left, let right, _):
+      let a = try shallowConstantValue(of: left, definedValues: definedValues, depth: depth + 1)
+      let b = try shallowConstantValue(of: right, definedValues: definedValues, depth: depth + 1)
+      guard a != nil || b == 0 else { return nil }
+      do throws(Diagnostic.Undefined) { return try combine(tree, [a, b]) } catch { throw fail(error) }
+    case .call(_, let arguments, _):
+      var values: [Double?] = []
+      for argument in arguments {
+        values.append(try shallowConstantValue(of: argument, definedValues: definedValues, depth: depth + 1))
+      }
+      guard values.allSatisfy({ $0 != nil }) else { return nil }
+      do throws(Diagnostic.Undefined) { return try combine(tree, values) } catch { throw fail(error) }
+    }
+  }
+
+  /// ``constantValue(of:definedValues:)`` with an explicit stack, for trees of any depth.
+  private static func iterativeConstantValue(
+    of tree: SyntaxTree, definedValues: [String: Double]
+  ) -> Result<Double?, ConstantFailure> {
     enum Work {
       case visit(SyntaxTree)
       case combine(SyntaxTree)
@@ -273,7 +317,7 @@ extension Program {
       case .visit(let node):
         switch node {
         case .number(let value, _): values.append(value)
-        case .name(let name, _): values.append(definedValues[name])
+        case .name(let name, _): values.append(value(ofName: name, definedValues))
         case .negate(let operand, _):
           work.append(.combine(node))
           work.append(.visit(operand))

@@ -15,6 +15,10 @@ public enum SimplificationRule: String, CaseIterable, Hashable, Sendable {
   case powerOfProduct = "power of a product"
   case unitExponent = "exponent one"
   case zeroExponent = "exponent zero"
+  case exponentials = "multiplying exponentials"
+  case logarithmOfExponential = "logarithm of an exponential"
+  case expansion = "multiplying out"
+  case commonFactor = "a common factor"
 
   /// The identity behind the rule, as a learner writes it.
   public var identity: String {
@@ -31,6 +35,10 @@ public enum SimplificationRule: String, CaseIterable, Hashable, Sendable {
     case .powerOfProduct: "(u·v)^n = u^n·v^n"
     case .unitExponent: "u^1 = u"
     case .zeroExponent: "u^0 = 1"
+    case .exponentials: "exp(a)·exp(b) = exp(a + b)"
+    case .logarithmOfExponential: "log(exp(u)) = u"
+    case .expansion: "a·(b + c) = a·b + a·c"
+    case .commonFactor: "a·u + b·u = (a + b)·u"
     }
   }
 }

@@ -39,11 +39,6 @@ public struct Parser {
   /// exponent, where `x^2 y` would otherwise silently read as x^(2y).
   private var numberMayMultiply = true
   private var defined: Set<String> = []
-  /// The first use of each name not defined (yet) when it was used: a later line defining one
-  /// of them is refused, since lines are read in order (`a = 1 + b; b = x`).
-  private var earlyUses: [String: SourceSpan] = [:]
-  /// False inside the argument list of a defined name (`f[x, φ]`), which is only notation.
-  private var recordsUses = true
   /// The spans of the `e`s read as Euler's number, so `e^u` reads as exp(u).
   private var eulerSpans: Set<SourceSpan> = []
   /// The name on the left of the line being parsed, and whether its body has used it.
@@ -214,7 +209,38 @@ public struct Parser {
     guard !definitions.isEmpty else {
       throw Diagnostic(.emptyInput, at: SourceSpan(start: 0, end: source.utf8.count))
     }
+    try refuseUseBeforeDefinition(definitions)
     return Program(definitions: definitions, source: source, depth: deepest)
+  }
+
+  /// Lines are read in order: a name used on a line before the line that defines it is refused
+  /// (`a = 1 + b; b = x`), with the caret under its first use. One walk of the trees, after
+  /// parsing, and none when no line defines a name.
+  private func refuseUseBeforeDefinition(_ definitions: [Definition]) throws(Diagnostic) {
+    var definedAt: [String: Int] = [:]
+    for (line, definition) in definitions.enumerated() {
+      if let name = definition.name, definedAt[name] == nil { definedAt[name] = line }
+    }
+    guard !definedAt.isEmpty else { return }
+    for (line, definition) in definitions.enumerated() {
+      var stack = [definition.body]
+      while let tree = stack.popLast() {
+        switch tree {
+        case .number: break
+        case .name(let name, let span):
+          guard let definitionLine = definedAt[name], definitionLine >= line,
+            let nameSpan = definitions[definitionLine].nameSpan
+          else { continue }
+          throw Diagnostic(
+            .usedBeforeDefinition(
+              name, useLine: self.line(of: span.start), definitionLine: self.line(of: nameSpan.start)),
+            at: span)
+        case .negate(let operand, _): stack.append(operand)
+        case .binary(_, let left, let right, _): stack.append(contentsOf: [right, left])
+        case .call(_, let arguments, _): stack.append(contentsOf: arguments.reversed())
+        }
+      }
+    }
   }
 
   private mutating func skipNewlines() {
@@ -228,10 +254,6 @@ public struct Parser {
       if defined.contains(name) { throw Diagnostic(.redefinition(name), at: nameSpan) }
       if Function(named: name) != nil {
         throw Diagnostic(.expected("a name that is not a function", found: "'\(name)'"), at: nameSpan)
-      }
-      if let use = earlyUses[name] {
-        throw Diagnostic(
-          .usedBeforeDefinition(name, useLine: line(of: use.start), definitionLine: line(of: nameSpan.start)), at: use)
       }
       index = bodyStart
       definingName = name
@@ -268,8 +290,6 @@ public struct Parser {
     if let definingName, name.utf8.count == definingName.utf8.count && name == definingName {
       bodyUsesDefiningName = true
     }
-    if defined.contains(name) { return .name(name, span) }
-    if recordsUses && earlyUses[name] == nil { earlyUses[name] = span }
     // e and π stay names (`2·π·r` prints as written); the evaluator gives them their values.
     if name == "e" { eulerSpans.insert(span) }
     return .name(name, span)
@@ -278,6 +298,12 @@ public struct Parser {
   /// The names that stand for constants unless a line defines them, and their values: they are
   /// not variables of a formula, and evaluation gives them these values.
   public static let constants: [String: Double] = ["e": 2.718281828459045, "pi": Double.pi]
+
+  /// Whether `name` is one of ``constants``, without hashing it.
+  public static func isConstantName(_ name: String) -> Bool {
+    let count = name.utf8.count
+    return (count == 1 && name == "e") || (count == 2 && name == "pi")
+  }
 
   /// The line of the UTF-8 offset `offset`, from 1: the source's own lines, or for a one-line
   /// source its `;`-separated parts (the lines of the program, as in `a = b; b = x`).
@@ -315,7 +341,7 @@ public struct Parser {
     defer { depth -= 1 }
     guard depth <= Self.maximumDepth else { throw nestingTooDeep() }
     deepest = max(deepest, depth)
-    if depth % Self.levelsPerStack == 0 { return try parseLevelOnFreshStack(minimumPower) }
+    if depth > 0 && depth % Self.levelsPerStack == 0 { return try parseLevelOnFreshStack(minimumPower) }
     return try parseLevel(minimumPower)
   }
 
@@ -434,7 +460,7 @@ public struct Parser {
     let inner = try parseExpression(0)
     let close = try expectClosing(open)
     let span = open.span.merged(with: close.span)
-    if eulerSpans.contains(inner.span) { eulerSpans.insert(span) }  // `(e)^x` is exp(x) too
+    if !eulerSpans.isEmpty && eulerSpans.contains(inner.span) { eulerSpans.insert(span) }  // `(e)^x` is exp(x) too
     return inner.spanning(span)
   }
 
@@ -465,9 +491,9 @@ public struct Parser {
         let open = advance()
         // The argument list is dropped, so the names in it are no use of the defined name, nor
         // of any other.
-        let (defining, recording) = (definingName, recordsUses)
-        (definingName, recordsUses) = (nil, false)
-        defer { (definingName, recordsUses) = (defining, recording) }
+        let defining = definingName
+        definingName = nil
+        defer { definingName = defining }
         for argument in try parseArguments(after: open) {
           guard case .name = argument else {
             throw Diagnostic(.argumentsNotSubstituted(name), at: argument.span)
