@@ -23,6 +23,8 @@ public struct LocalDerivatives {
   private let differentiator: Differentiator
   /// Each step's canonical expression → the step's name as a symbol.
   private let reuse: [NodeID: NodeID]
+  /// The steps that are products, found by their factors' bases.
+  private let productSteps: ProductSteps
 
   /// Prepares the local derivatives of `program`'s steps.
   public init(program: ForwardProgram) {
@@ -36,6 +38,7 @@ public struct LocalDerivatives {
     }
     self.canonical = canonical
     self.reuse = reuse
+    productSteps = ProductSteps(reuse, in: graph)
     differentiator = Differentiator(graph: graph)
   }
 
@@ -52,24 +55,129 @@ public struct LocalDerivatives {
 
   /// A raw derivative simplified and written in terms of stored steps.
   private mutating func rewritten(_ raw: NodeID) -> NodeID {
-    let simple = canonical.simplify(raw)
-    return canonical.simplify(Self.substitute(simple, reuse, in: graph))
+    rewrittenInSteps(canonical.simplify(raw))
   }
 
-  /// `id` with every subexpression found in `map` replaced by its step symbol.
-  static func substitute(_ id: NodeID, _ map: [NodeID: NodeID], in graph: ExpressionGraph) -> NodeID {
+  /// A canonical expression with every part a step holds replaced by the step's name: whole
+  /// subexpressions, and the factors of a product that make up a step (exp(z₂)·s⁻²·…, with
+  /// p₂ = exp(z₂)/s, is p₂·s⁻¹·…), then simplified again.
+  public mutating func rewrittenInSteps(_ id: NodeID) -> NodeID {
+    canonical.simplify(Self.substitute(id, reuse, in: graph, products: productSteps))
+  }
+
+  /// A factor as base and whole exponent (`u⁻²` → (u, −2)); nil for a number or a power with
+  /// another exponent.
+  fileprivate static func baseAndExponent(_ factor: NodeID, in graph: ExpressionGraph) -> (NodeID, Double)? {
+    if graph.numberValue(factor) != nil { return nil }
+    if let (base, exponent) = graph.powerParts(factor) {
+      guard let e = graph.numberValue(exponent), e == e.rounded() else { return (factor, 1) }
+      return (base, e)
+    }
+    return (factor, 1)
+  }
+
+  /// `id` with every subexpression found in `map`, and every product holding the factors of a
+  /// product step, replaced by the step's symbol.
+  static func substitute(
+    _ id: NodeID, _ map: [NodeID: NodeID], in graph: ExpressionGraph, products: ProductSteps
+  ) -> NodeID {
     if let symbol = map[id] { return symbol }
     let node = graph[id]
     let children = node.children
     if children.isEmpty { return id }
-    let replaced = children.map { substitute($0, map, in: graph) }
-    if replaced.elementsEqual(children) { return id }
-    switch node {
-    case .sum: return graph.sum(replaced)
-    case .product: return graph.product(replaced)
-    case .power: return graph.power(replaced[0], replaced[1])
-    case .call(let function, _): return graph.call(function, replaced)
-    case .number, .symbol: return id
+    let replaced = children.map { substitute($0, map, in: graph, products: products) }
+    guard case .product = node, !products.steps.isEmpty else {
+      if replaced.elementsEqual(children) { return id }
+      return rebuild(node, replaced, in: graph)
     }
+    // The product's factors as bases with exponents; steps are taken out while they fit.
+    var numbers: [NodeID] = []
+    var others: [NodeID] = []
+    var parts: [(base: NodeID, exponent: Double)] = []
+    for factor in replaced {
+      if graph.numberValue(factor) != nil {
+        numbers.append(factor)
+      } else if let part = baseAndExponent(factor, in: graph) {
+        parts.append(part)
+      } else {
+        others.append(factor)
+      }
+    }
+    var symbols: [NodeID] = []
+    for step in products.candidates(for: parts.map(\.base)) {
+      while step.factors.allSatisfy({ wanted in
+        parts.contains {
+          $0.base == wanted.base && $0.exponent * wanted.exponent > 0 && abs($0.exponent) >= abs(wanted.exponent)
+        }
+      }) {
+        for wanted in step.factors {
+          guard let position = parts.firstIndex(where: { $0.base == wanted.base }) else { continue }
+          parts[position].exponent -= wanted.exponent
+        }
+        parts.removeAll { $0.exponent == 0 }
+        symbols.append(step.symbol)
+      }
+    }
+    guard !symbols.isEmpty else {
+      if replaced.elementsEqual(children) { return id }
+      return rebuild(node, replaced, in: graph)
+    }
+    let rest = parts.map { $0.exponent == 1 ? $0.base : graph.power($0.base, graph.number($0.exponent)) }
+    return graph.product(numbers + symbols + others + rest)
+  }
+
+  /// `node` with its operands replaced.
+  private static func rebuild(_ node: Node, _ operands: [NodeID], in graph: ExpressionGraph) -> NodeID {
+    switch node {
+    case .sum: return graph.sum(operands)
+    case .product: return graph.product(operands)
+    case .power: return graph.power(operands[0], operands[1])
+    case .call(let function, _): return graph.call(function, operands)
+    case .number(let value): return graph.number(value)
+    case .symbol(let name): return graph.symbol(name)
+    }
+  }
+
+  /// `id` with every subexpression found in `map` replaced by its step symbol.
+  static func substitute(_ id: NodeID, _ map: [NodeID: NodeID], in graph: ExpressionGraph) -> NodeID {
+    substitute(id, map, in: graph, products: ProductSteps([:], in: graph))
+  }
+}
+
+/// The steps whose expressions are products, as their factors (base and whole exponent) with
+/// the step's symbol, indexed by base so a product looks only at steps it may hold.
+struct ProductSteps {
+  typealias Step = (factors: [(base: NodeID, exponent: Double)], symbol: NodeID)
+  let steps: [Step]
+  private let byBase: [NodeID: [Int]]
+
+  init(_ reuse: [NodeID: NodeID], in graph: ExpressionGraph) {
+    var steps: [Step] = []
+    for (expression, symbol) in reuse where graph.kind(expression) == .product {
+      var factors: [(base: NodeID, exponent: Double)] = []
+      var allFactors = true
+      for slot in graph.operandSlots(expression) {
+        guard let part = LocalDerivatives.baseAndExponent(graph.operand(atSlot: slot), in: graph) else {
+          allFactors = false
+          break
+        }
+        factors.append(part)
+      }
+      if allFactors { steps.append((factors, symbol)) }
+    }
+    steps.sort { $0.symbol < $1.symbol }
+    var byBase: [NodeID: [Int]] = [:]
+    for (position, step) in steps.enumerated() {
+      for factor in step.factors { byBase[factor.base, default: []].append(position) }
+    }
+    self.steps = steps
+    self.byBase = byBase
+  }
+
+  /// The steps with a factor of one of `bases`, each once, in a fixed order.
+  func candidates(for bases: [NodeID]) -> [Step] {
+    var positions: Set<Int> = []
+    for base in bases { positions.formUnion(byBase[base] ?? []) }
+    return positions.sorted().map { steps[$0] }
   }
 }

@@ -29,4 +29,6 @@ public enum StepGranularity: String, Sendable, CaseIterable {
   case textbook
   /// One step per operation: every +, ·, ^ and function.
   case primitive
+  /// One step per definition, as the user wrote it (a bare formula is one step).
+  case definitions
 }

@@ -18,6 +18,14 @@ public struct ForwardProgram {
     self.formula = formula
     let graph = ExpressionGraph()
     self.graph = graph
+    guard granularity != .definitions else {
+      steps = formula.program.definitions.map { definition in
+        let body = graph.build(definition.body)
+        let kind: Step.Kind = graph.function(of: body) != nil ? .function : .arithmetic
+        return Step(name: definition.name ?? formula.resultName, expression: body, kind: kind, isDefined: true)
+      }
+      return
+    }
     var cutter = StepCutter(
       graph: graph, granularity: granularity, dataNames: dataNames,
       reserved: Set(formula.variables + formula.program.definitions.compactMap(\.name)))

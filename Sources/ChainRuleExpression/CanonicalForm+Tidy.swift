@@ -22,9 +22,10 @@ extension CanonicalForm {
     let expandable: Bool
     switch kind {
     case .product:
+      let negative = (graph.numberValue(graph.operand(of: id, at: 0)) ?? 1) < 0
       expandable = graph.operandSlots(id).contains {
         let factor = graph.operand(atSlot: $0)
-        return graph.kind(factor) == .sum && mayCancel(id, factor)
+        return graph.kind(factor) == .sum && (negative || mayCancel(id, factor))
       }
     case .sum: expandable = graph.operandSlots(id).contains { productHoldsSum(graph.operand(atSlot: $0)) }
     default: return id
@@ -43,6 +44,7 @@ extension CanonicalForm {
     if kind == .product {
       for slot in graph.operandSlots(id) where graph.kind(graph.operand(atSlot: slot)) == .sum {
         consider(distribute(id, over: graph.operand(atSlot: slot)))
+        consider(signTakenIntoSum(id, graph.operand(atSlot: slot)))
       }
     } else if expandable {
       consider(multipliedOut(id))
@@ -77,6 +79,38 @@ extension CanonicalForm {
       }
     }
     return false
+  }
+
+  /// A product with a negative coefficient written with the sign taken into one of its sums:
+  /// −(t − o)·o is (o − t)·o. Nil when the coefficient is not negative.
+  private mutating func signTakenIntoSum(_ product: NodeID, _ sum: NodeID) -> NodeID? {
+    guard let c = graph.numberValue(graph.operand(of: product, at: 0)), c < 0 else { return nil }
+    var factors = graph.operandSlots(product).map { graph.operand(atSlot: $0) }
+    factors[0] = graph.number(-c)
+    guard let position = factors.firstIndex(of: sum) else { return nil }
+    factors[position] = canonicalSum(
+      graph.operandSlots(sum).map { canonicalProduct([graph.number(-1), graph.operand(atSlot: $0)]) })
+    return canonicalProduct(factors)
+  }
+
+  /// `sum` with each term that has a negative coefficient and a sum among its factors tidied:
+  /// such terms appear when a negated sum, −(a + (t − o)·q), is taken apart into its parent, and
+  /// they read as the same terms written alone (so canonical text is a fixed point).
+  mutating func negatedTermsTidied(_ sum: NodeID) -> NodeID {
+    guard graph.kind(sum) == .sum else { return sum }
+    var terms = graph.operandSlots(sum).map { graph.operand(atSlot: $0) }
+    var changed = false
+    for i in terms.indices where graph.kind(terms[i]) == .product {
+      guard (graph.numberValue(graph.operand(of: terms[i], at: 0)) ?? 1) < 0, productHoldsSum(terms[i]) else {
+        continue
+      }
+      let tidied = tidy(terms[i])
+      if tidied != terms[i] {
+        terms[i] = tidied
+        changed = true
+      }
+    }
+    return changed ? canonicalSum(terms) : sum
   }
 
   /// Whether `term` is a number written as a fraction, `p·q⁻¹`.

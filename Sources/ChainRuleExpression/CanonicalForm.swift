@@ -70,7 +70,7 @@ public struct CanonicalForm {
     let result: NodeID
     switch graph.kind(id) {
     case .number, .symbol: result = id
-    case .sum: result = tidy(canonicalSum(simplifiedOperands(of: id, isSum: true)))
+    case .sum: result = tidy(negatedTermsTidied(canonicalSum(simplifiedOperands(of: id, isSum: true))))
     case .product: result = tidy(canonicalProduct(simplifiedOperands(of: id, isSum: false)))
     case .power:
       let slots = graph.operandSlots(id)

@@ -1,3 +1,4 @@
+import ChainRuleBackprop
 import ChainRuleCalculus
 import ChainRuleExpression
 import ChainRuleNumeric
@@ -51,40 +52,45 @@ public struct DerivativeReportRenderer {
     let result = formula.resultName
     var out = ""
     if formula.program.definitions.count > 1 {
-      // Each definition as the user wrote it, simplified on its own.
+      // Each definition as the user wrote it: in their order, not simplified.
       let local = ExpressionGraph()
       let localPrinter = ExpressionPrinter(graph: local, notation: notation)
-      var canonical = CanonicalForm(graph: local)
       for definition in formula.program.definitions {
-        let body = canonical.simplify(local.build(definition.body))
+        let body = local.build(definition.body)
         out += "\(notation.name(definition.name ?? result)) = \(localPrinter.string(body))\n"
       }
-    } else if OutputLimit.allows(report.closedForm, printer) {
-      out += "\(notation.name(result)) = \(printer.string(report.closedForm))\n"
+    } else if OutputLimit.allows(formula.root, printer) {
+      out += "\(notation.name(result)) = \(printer.string(formula.root))\n"
     } else {
-      out += "\(notation.name(result)): \(sizeSentence(printer.length(report.closedForm)))\n"
+      out += "\(notation.name(result)): \(sizeSentence(printer.length(formula.root)))\n"
     }
     if let point, let value = report.value {
       out +=
         "at \(ValueFormat.point(point, notation)):  \(notation.name(result)) = \(ValueFormat.text(value, notation))\n"
     }
     var budget = OutputLimit.reportBytes
-    for row in report.rows {
+    // The textbook's form, in the definitions' names, where the formula has definitions.
+    let stepForms = StepNameDerivatives(formula: formula, variables: report.rows.map(\.variable))
+    let stepPrinter = stepForms.map { ExpressionPrinter(graph: $0.graph, notation: notation) }
+    for (position, row) in report.rows.enumerated() {
       out += "\n"
       let lhs = notation.partial(of: result, withRespectTo: row.variable)
       let indent = String(repeating: " ", count: lhs.count)
-      let length = row.summarised ? 0 : printer.length(row.simplified)
-      if row.summarised {
-        out +=
-          "\(lhs): the closed form has \(row.operations) operations (\(row.distinctNodes ?? report.allDistinctNodes) distinct nodes when shared);\n"
-        out +=
-          indent + "  not printed: add --full to print it, or run 'chainrule trace' to see it computed step by step\n"
-      } else if length > OutputLimit.expressionBytes || length > budget {
-        out += "\(lhs): \(sizeSentence(length, overTotal: length <= OutputLimit.expressionBytes))\n"
-      } else {
-        budget -= length
-        out += "\(lhs) = \(printer.string(row.simplified))\n"
+      var written = false
+      if let stepForms, let stepPrinter {
+        let text = stepPrinter.string(stepForms.derivatives[position])
+        out += "\(lhs) = \(text)\n"
+        written = true
+        // The expanded closed form follows unless it reads the same.
+        if !row.summarised && printer.length(row.simplified) == text.utf8.count
+          && printer.string(row.simplified) == text
+        {
+          written = true
+        } else {
+          out += indent + closedFormLine(row, printer, &budget, prefix: " = ") + "\n"
+        }
       }
+      if !written { out += lhs + closedFormLine(row, printer, &budget, prefix: " = ") + "\n" }
       if let value = row.value {
         out += indent + " = \(ValueFormat.text(value, notation))\n"
       } else if let failure = row.failure {
@@ -94,7 +100,32 @@ public struct DerivativeReportRenderer {
         out += "\n" + derivationRenderer(for: row.variable, notation: notation).text()
       }
     }
+    if let stepForms, let stepPrinter, !stepForms.adjoints.isEmpty {
+      out += "\nwhere, from the result back,\n"
+      for adjoint in stepForms.adjoints {
+        let lhs = notation.partial(of: result, withRespectTo: adjoint.step)
+        out += "  \(lhs) = \(stepPrinter.string(adjoint.expression))\n"
+      }
+    }
     return out
+  }
+
+  /// A row's closed form after `prefix` (` = …`), or why it is not written out (`: …`),
+  /// counting what is printed against the report's `budget`.
+  private func closedFormLine(
+    _ row: DerivativeReport.Row, _ printer: ExpressionPrinter, _ budget: inout Int, prefix: String
+  ) -> String {
+    if row.summarised {
+      let advice = report.full ? "" : "add --full to print it, or "
+      return
+        ": the closed form has \(row.operations) operations (\(row.distinctNodes ?? report.allDistinctNodes) distinct nodes when shared); not printed: \(advice)run 'chainrule trace' to see it computed step by step"
+    }
+    let length = printer.length(row.simplified)
+    if length > OutputLimit.expressionBytes || length > budget {
+      return ": " + sizeSentence(length, overTotal: length <= OutputLimit.expressionBytes)
+    }
+    budget -= length
+    return prefix + printer.string(row.simplified)
   }
 
   /// "the closed form would be … bytes …", for a text over ``OutputLimit``: over the limit of

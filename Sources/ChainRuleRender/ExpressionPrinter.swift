@@ -213,7 +213,7 @@ final class LayoutEngine<Style: NotationStyle>: PrintingEngine {
     let lead = graph.leadingTermSlot(ofSum: id)
     let base = operands.count
     defer { pop(to: base) }
-    push(term: graph.operand(atSlot: lead))
+    push(term: graph.operand(atSlot: lead), leading: lead == slots.lowerBound)
     for slot in slots where slot != lead { push(term: graph.operand(atSlot: slot)) }
     let mark = rope.begin()
     for i in base..<operands.count {
@@ -234,9 +234,18 @@ final class LayoutEngine<Style: NotationStyle>: PrintingEngine {
 
   /// Pushes a sum's term without its sign: a negative number's magnitude, a product with its
   /// coefficient's sign flipped, or the term itself.
-  private func push(term: NodeID) {
+  ///
+  /// - Parameter leading: Whether the term comes first as written: a sum there, as `w·x + b − y`
+  ///   is built before simplification, needs no brackets when it starts with a plus.
+  private func push(term: NodeID, leading: Bool = false) {
     guard graph.isNegativeTerm(term) else {
-      operands.append(operand(term, above: Precedence.sum))
+      if leading, graph.kind(term) == .sum,
+        !graph.isNegativeTerm(graph.operand(atSlot: graph.leadingTermSlot(ofSum: term)))
+      {
+        operands.append(PrintedOperand(piece: format(term).piece, wrapped: false))
+      } else {
+        operands.append(operand(term, above: Precedence.sum))
+      }
       return
     }
     let magnitude: Printed

@@ -103,15 +103,15 @@ public struct LaTeXDocument {
     var lines: [String] = []
     if formula.program.definitions.count > 1 {
       let local = ExpressionGraph()
+      // Each definition as the user wrote it: in their order, not simplified.
       for definition in formula.program.definitions {
-        var canonical = CanonicalForm(graph: local)
-        let body = canonical.simplify(local.build(definition.body))
+        let body = local.build(definition.body)
         let layout = LaTeXLayout(printer: ExpressionPrinter(graph: local, notation: .latex, brackets: brackets))
         lines += layout.lines(lhs: notation.name(definition.name ?? resultName), body)
       }
     } else {
       let layout = LaTeXLayout(printer: formula.printer(.latex, brackets: brackets))
-      lines += layout.lines(lhs: notation.name(resultName), formula.simplified(formula.root))
+      lines += layout.lines(lhs: notation.name(resultName), formula.root)
     }
     return "\\begin{gather*}\n" + lines.joined(separator: "\\\\\n") + "\n\\end{gather*}\n"
   }

@@ -16,6 +16,7 @@ public enum Notation: String, CaseIterable, Hashable, Sendable {
 
   /// A symbol's canonical name in this notation: `beta0` → `beta0`, `β₀`, `\beta_{0}`.
   public func name(_ canonical: String) -> String {
+    if let (result, step) = AdjointName.parts(of: canonical) { return partial(of: result, withRespectTo: step) }
     let spelling = SymbolSpelling(canonical: canonical)
     switch self {
     case .plain: return canonical

@@ -1,3 +1,4 @@
+import ChainRuleExpression
 import ChainRuleSyntax
 
 /// How one notation writes each construct of an expression.
@@ -123,8 +124,10 @@ struct PlainStyle: NotationStyle {
   var openGroup: StaticString { "(" }
   var closeGroup: StaticString { ")" }
 
-  /// Plain names print as stored, without splitting them.
-  func name(_ canonical: String) -> String { canonical }
+  /// Plain names print as stored, without splitting them (an adjoint as `dE/dw1`).
+  func name(_ canonical: String) -> String {
+    AdjointName.parts(of: canonical) == nil ? canonical : Notation.plain.name(canonical)
+  }
   func number(_ magnitude: Double) -> String { Notation.plain.number(magnitude) }
 }
 

@@ -39,7 +39,7 @@ struct FormulaInputTests {
     let result = chainrule("diff", "--file", file.path, "--wrt", "w,b", "--at", "w=2,b=1,x=3,y=4")
     #expect(result.exitCode == 0, "\(result.stderr)")
     #expect(result.stderr.isEmpty)
-    #expect(result.stdout.hasPrefix("f = b + w*x\nl = (f - y)^2\nat w = 2, b = 1, x = 3, y = 4:  l = 9\n"))
+    #expect(result.stdout.hasPrefix("f = w*x + b\nl = (f - y)^2\nat w = 2, b = 1, x = 3, y = 4:  l = 9\n"))
     // ∂l/∂w = 2(f − y)·x = 2·3·3 = 18, ∂l/∂b = 2(f − y) = 6.
     #expect(result.stdout.contains("dl/dw = "))
     #expect(result.stdout.contains("     = 18\n"))

@@ -65,7 +65,7 @@ import Testing
 
         """)
     let plain = ChainRuleCommand.run(arguments: ["diff", "l*x + 1"])
-    #expect(plain.stdout == "f = 1 + l*x\n\ndf/dl = x\n\ndf/dx = l\n")
+    #expect(plain.stdout == "f = l*x + 1\n\ndf/dl = x\n\ndf/dx = l\n")
   }
 
   @Test func stepsEndWithTheDerivativeDiffPrints() throws {
