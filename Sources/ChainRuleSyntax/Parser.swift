@@ -39,6 +39,8 @@ public struct Parser {
   /// exponent, where `x^2 y` would otherwise silently read as x^(2y).
   var numberMayMultiply = true
   private var defined: Set<String> = []
+  /// Each name used before any line defined it, and its first use (for use before definition).
+  private var firstUseBeforeDefinition: [String: SourceSpan] = [:]
   /// The spans of the `e`s read as Euler's number, so `e^u` reads as exp(u).
   private var eulerSpans: Set<SourceSpan> = []
   /// The name on the left of the line being parsed, and whether its body has used it.
@@ -209,37 +211,20 @@ public struct Parser {
     guard !definitions.isEmpty else {
       throw Diagnostic(.emptyInput, at: SourceSpan(start: 0, end: source.utf8.count))
     }
-    try refuseUseBeforeDefinition(definitions)
+    if definitions.count > 1 { try refuseUseBeforeDefinition(definitions) }
     return Program(definitions: definitions, source: source, depth: deepest)
   }
 
   /// Lines are read in order: a name used on a line before the line that defines it is refused
-  /// (`a = 1 + b; b = x`), with the caret under its first use. One walk of the trees, after
-  /// parsing, and none when no line defines a name.
+  /// (`a = 1 + b; b = x`), with the caret under its first use. The first use of every name not
+  /// yet defined is noted while parsing (``reference(_:_:)``), so this is one lookup per line.
   private func refuseUseBeforeDefinition(_ definitions: [Definition]) throws(Diagnostic) {
-    var definedAt: [String: Int] = [:]
-    for (line, definition) in definitions.enumerated() {
-      if let name = definition.name, definedAt[name] == nil { definedAt[name] = line }
-    }
-    guard !definedAt.isEmpty else { return }
-    for (line, definition) in definitions.enumerated() {
-      var stack = [definition.body]
-      while let tree = stack.popLast() {
-        switch tree {
-        case .number: break
-        case .name(let name, let span):
-          guard let definitionLine = definedAt[name], definitionLine >= line,
-            let nameSpan = definitions[definitionLine].nameSpan
-          else { continue }
-          throw Diagnostic(
-            .usedBeforeDefinition(
-              name, useLine: self.line(of: span.start), definitionLine: self.line(of: nameSpan.start)),
-            at: span)
-        case .negate(let operand, _): stack.append(operand)
-        case .binary(_, let left, let right, _): stack.append(contentsOf: [right, left])
-        case .call(_, let arguments, _): stack.append(contentsOf: arguments.reversed())
-        }
-      }
+    for definition in definitions {
+      guard let name = definition.name, let nameSpan = definition.nameSpan, let use = firstUseBeforeDefinition[name],
+        use.start < nameSpan.start
+      else { continue }
+      throw Diagnostic(
+        .usedBeforeDefinition(name, useLine: line(of: use.start), definitionLine: line(of: nameSpan.start)), at: use)
     }
   }
 
@@ -290,6 +275,7 @@ public struct Parser {
     if let definingName, name.utf8.count == definingName.utf8.count && name == definingName {
       bodyUsesDefiningName = true
     }
+    if !defined.contains(name), firstUseBeforeDefinition[name] == nil { firstUseBeforeDefinition[name] = span }
     // e and π stay names (`2·π·r` prints as written); the evaluator gives them their values.
     if name == "e" { eulerSpans.insert(span) }
     return .name(name, span)
