@@ -165,27 +165,29 @@ extension LessonPage {
       page.paragraph(
         "Each derivative first in the definitions’ own names, then expanded into the variables, then its value.")
     }
+    let layout = MathMLLayout(printer: printer)
+    let stepLayout = stepPrinter.map { MathMLLayout(printer: $0) }
     for (position, row) in report.rows.enumerated() {
       page.raw("<div class=\"derivative\">\n")
-      var lhs = MathMLPrinter.partial(of: resultName, withRespectTo: row.variable) + Self.equals
-      if let stepForms, let stepPrinter {
-        let id = stepForms.derivatives[position]
-        page.raw(formula(lhs + stepPrinter.content(id), bytes: stepPrinter.length(id), display: true, &page) + "\n")
-        lhs = Self.equals
+      let lhs = MathMLPrinter.partial(of: resultName, withRespectTo: row.variable)
+      var first = true
+      if let stepForms, let stepLayout {
+        lines(lhs, stepForms.derivatives[position], layout: stepLayout, &page)
+        first = false
       }
       if row.summarised {
         page.paragraph(
           "The expanded closed form has \(row.operations) operations; it is not written out (the passes above compute it step by step).",
           note: true)
       } else {
-        let expanded = printer.content(row.simplified)
-        let same = stepForms.map { forms in stepPrinter?.content(forms.derivatives[position]) == expanded } ?? false
-        if !same {
-          page.raw(formula(lhs + expanded, bytes: printer.length(row.simplified), display: true, &page) + "\n")
-        }
+        let same =
+          stepForms.map { forms in
+            stepPrinter?.content(forms.derivatives[position]) == printer.content(row.simplified)
+          } ?? false
+        if !same { lines(first ? lhs : nil, row.simplified, layout: layout, &page) }
       }
       if let value = row.value {
-        page.raw(MathMLPrinter.math(Self.equals + MathMLPrinter.number(value), display: true) + "\n")
+        page.raw(line(Self.equals + MathMLPrinter.number(value), continued: true))
       } else if row.failure != nil {
         page.paragraph("It has no value at this point.", note: true)
       }
@@ -194,15 +196,32 @@ extension LessonPage {
     if let stepForms, let stepPrinter, !stepForms.adjoints.isEmpty {
       page.raw("<p>where, from the result back,</p>\n")
       for adjoint in stepForms.adjoints {
-        let lhs = MathMLPrinter.partial(of: resultName, withRespectTo: adjoint.step) + Self.equals
-        page.raw(
-          formula(
-            lhs + stepPrinter.content(adjoint.expression), bytes: stepPrinter.length(adjoint.expression),
-            display: true, &page) + "\n")
+        lines(
+          MathMLPrinter.partial(of: resultName, withRespectTo: adjoint.step), adjoint.expression,
+          layout: MathMLLayout(printer: stepPrinter), &page)
       }
     }
     if let trace { comparison(trace, &page) }
     page.raw("</section>\n")
+  }
+
+  /// `lhs = id` on as many lines as it needs (without `lhs`: `= id`, continuing a derivation).
+  private func lines(_ lhs: String?, _ id: NodeID, layout: MathMLLayout, _ page: inout LessonWriter) {
+    guard page.allows(layout.printer.length(id)) else {
+      page.paragraph("(a formula of \(Self.size(layout.printer.length(id))) of MathML, not written out)", note: true)
+      return
+    }
+    let broken = layout.lines(id, lead: lhs == nil ? 4 : 8)
+    for (i, content) in broken.enumerated() {
+      let head = i == 0 ? (lhs.map { $0 + Self.equals } ?? Self.equals) : ""
+      page.raw(line(head + content, continued: lhs == nil || i > 0, indented: i > 0))
+    }
+  }
+
+  /// One line of a displayed formula.
+  private func line(_ content: String, continued: Bool, indented: Bool = false) -> String {
+    let className = indented ? "line cont2" : continued ? "line cont" : "line"
+    return "<div class=\"\(className)\">" + MathMLPrinter.math(content) + "</div>\n"
   }
 
   /// The three ways to each derivative's value, and what each costs.

@@ -140,7 +140,10 @@ public struct LessonPage {
     td.rule { font-family: "DejaVu Sans", sans-serif; font-size: 13px; color: #555; white-space: nowrap; }
     td.eq { text-align: center; padding: 4px 2px; }
     .derivative { margin: 14px 0; padding: 6px 12px; border-left: 3px solid #2f5f96; background: #f7faff; }
-    .derivative math[display="block"] { margin: 2px 0; }
+    .line { margin: 3px 0; white-space: nowrap; }
+    .line math, td math { math-style: normal; }
+    .line.cont { padding-left: 2.2em; }
+    .line.cont2 { padding-left: 4.4em; }
     figure { margin: 12px 0; overflow-x: auto; }
     figure svg { max-width: 100%; height: auto; }
     figcaption { font-size: 14px; color: #555; margin-top: 4px; }

@@ -77,7 +77,9 @@ public struct MathMLDerivation {
       if parts.isEmpty { return "<mn>0</mn>" }
       var out = ""
       for (i, part) in parts.enumerated() {
-        if part.negative || i > 0 { out += part.negative ? "<mo>−</mo>" : "<mo>+</mo>" }
+        if part.negative || i > 0 {
+          out += part.negative ? (i == 0 ? "<mo form=\"prefix\">−</mo>" : "<mo>−</mo>") : "<mo>+</mo>"
+        }
         out += factor(part.term, inSum: true)
       }
       return out
@@ -95,7 +97,7 @@ public struct MathMLDerivation {
     switch term {
     case .expression(let id):
       body = inSum ? printer.content(id) : printer.factorContent(id)
-      if !inSum && !first && body.hasPrefix("<mo>−</mo>") { bracketed = true }
+      if !inSum && !first && body.hasPrefix("<mo form=\"prefix\">−</mo>") { bracketed = true }
     case .sum(let parts):
       body = self.term(term)
       bracketed = !inSum && parts.count > 1

@@ -13,7 +13,9 @@ import ChainRuleSyntax
 struct MathMLStyle: NotationStyle {
   /// Functions' names and shapes follow the Unicode notation (`σ`, `𝟙[u > 0]`).
   var notation: Notation { .unicode }
-  var minus: StaticString { "<mo>−</mo>" }
+  /// A sign, never a separator (``separator(negative:in:)`` writes those): in prefix form, so
+  /// `= −2` is spaced as a sign.
+  var minus: StaticString { "<mo form=\"prefix\">−</mo>" }
   var times: StaticString { "<mo>·</mo>" }
   var openGroup: StaticString { "<mrow><mo>(</mo>" }
   var closeGroup: StaticString { "<mo>)</mo></mrow>" }
@@ -257,7 +259,7 @@ public struct MathMLPrinter {
   public static func number(_ value: Double) -> String {
     guard value.isFinite else { return "<mi>undefined</mi>" }
     let text = MathMLStyle.numeral(Swift.abs(value))
-    return value < 0 ? "<mo>−</mo>" + text : text
+    return value < 0 ? "<mrow><mo form=\"prefix\">−</mo>" + text + "</mrow>" : text
   }
 
   /// Operator text as an `<mo>` element (`=`, `+`, `·`), escaped.
