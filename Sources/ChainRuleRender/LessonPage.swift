@@ -92,8 +92,8 @@ public struct LessonPage {
       <!DOCTYPE html>
       <html lang="en">
       <head>
-      <meta charset="utf-8">
-      <meta name="viewport" content="width=device-width, initial-scale=1">
+      <meta charset="utf-8"/>
+      <meta name="viewport" content="width=device-width, initial-scale=1"/>
       <title>\(TextMetrics.escapedXML(title))</title>
       <style>
       \(Self.styleSheet)</style>
