@@ -8,8 +8,9 @@ enum HTMLCommand {
     summary: "Write a lesson on a formula as one self-contained HTML page.",
     overview: "Write a lesson on a formula as one HTML page: graph, passes, derivatives, derivations.",
     usage: [
-      "chainrule html <formula> [--at <point>] [--wrt <names>] [--steps textbook|primitive]",
-      "                       [--data <file.csv> [--lr <rate>] [--epochs <n>]] [-o <file.html>]",
+      "chainrule html <formula> [--at <point>] [--wrt <names>] [--data-names <names>]",
+      "                       [--steps textbook|primitive] [--data <file.csv> [--lr <rate>]",
+      "                       [--epochs <n>] [--seed <n>]] [-o <file.html>]",
     ],
     arguments: [
       HelpEntry("<formula>", "A formula or definitions, as for 'trace'. Definitions name their", "own steps.")
@@ -27,6 +28,9 @@ enum HTMLCommand {
         "--data", value: "<file.csv>", help: "Train on these rows, as 'train' does (sgd, full batch), and plot",
         "the loss per epoch; the columns are the data. The passes are shown",
         "at the starting values and the first row."),
+      CommandOption(
+        "--data-names", value: "<names>", help: "Without --data: the data names, as --data of 'trace' (default:",
+        "x, y, t, i with any subscript, x_i, y_i, target, input)."),
       CommandOption("--lr", value: "<rate>", help: "The learning rate with --data (default: 0.05)."),
       CommandOption("--epochs", value: "<n>", help: "Epochs with --data (default: 100)."),
       CommandOption("--seed", value: "<n>", help: "Seed for random starting values with --data (default: 1)."),
@@ -64,6 +68,13 @@ enum HTMLCommand {
       throw .usage("--steps must be textbook or primitive; found '\(granularityText)'", command: command)
     }
     let dataPath = arguments.values["--data"]
+    var dataNames: Set<String>? = nil
+    if let text = arguments.values["--data-names"] {
+      guard dataPath == nil else {
+        throw .usage("--data-names is for a formula without --data (the CSV's columns are the data)", command: command)
+      }
+      dataNames = Set(try OptionValues.names(text, option: "--data-names", command: command))
+    }
     let data = try dataPath.map { (path) throws(CommandError) in try table(path) }
     for option in ["--lr", "--epochs", "--seed"] where dataPath == nil && arguments.values[option] != nil {
       throw .usage("\(option) sets the training, which needs --data file.csv", command: command)
@@ -76,15 +87,15 @@ enum HTMLCommand {
     let request = try GradientRequest(
       options, command: command, stdin: { text }, isTerminal: context.isTerminal,
       defaultVariables: { formula in
-        let names = data.map { Set($0.columns) } ?? Trace.defaultDataNames(among: formula.variables)
+        let names = data.map { Set($0.columns) } ?? dataNames ?? Trace.defaultDataNames(among: formula.variables)
         let cut = ForwardProgram(formula: formula, dataNames: names, granularity: granularity)
         program = cut
         let parameters = cut.parameters(excluding: names)
         return parameters.isEmpty ? cut.parameters(excluding: []) : parameters
       })
     let formula = request.formula
-    let dataNames = data.map { Set($0.columns) } ?? Trace.defaultDataNames(among: formula.variables)
-    let forwardProgram = program ?? ForwardProgram(formula: formula, dataNames: dataNames, granularity: granularity)
+    let names = data.map { Set($0.columns) } ?? dataNames ?? Trace.defaultDataNames(among: formula.variables)
+    let forwardProgram = program ?? ForwardProgram(formula: formula, dataNames: names, granularity: granularity)
 
     var point = request.point
     var pointOrigin: String? = nil
