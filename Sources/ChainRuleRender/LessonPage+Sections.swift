@@ -32,15 +32,11 @@ extension LessonPage {
       let printer = MathMLPrinter(graph: local)
       for definition in definitions {
         let body = local.build(definition.body)
-        let lhs = MathMLPrinter.name(definition.name ?? resultName) + Self.equals
-        page.raw(formula(lhs + printer.content(body), bytes: printer.length(body), display: true, &page) + "\n")
+        lines(MathMLPrinter.name(definition.name ?? resultName), body, layout: MathMLLayout(printer: printer), &page)
       }
     } else {
       let printer = MathMLPrinter(graph: formula.graph)
-      let lhs = MathMLPrinter.name(resultName) + Self.equals
-      page.raw(
-        formula(
-          lhs + printer.content(formula.root), bytes: printer.length(formula.root), display: true, &page) + "\n")
+      lines(MathMLPrinter.name(resultName), formula.root, layout: MathMLLayout(printer: printer), &page)
     }
     if let point {
       page.raw("<p>The point")
@@ -206,7 +202,7 @@ extension LessonPage {
   }
 
   /// `lhs = id` on as many lines as it needs (without `lhs`: `= id`, continuing a derivation).
-  private func lines(_ lhs: String?, _ id: NodeID, layout: MathMLLayout, _ page: inout LessonWriter) {
+  func lines(_ lhs: String?, _ id: NodeID, layout: MathMLLayout, _ page: inout LessonWriter) {
     guard page.allows(layout.printer.length(id)) else {
       page.paragraph("(a formula of \(Self.size(layout.printer.length(id))) of MathML, not written out)", note: true)
       return

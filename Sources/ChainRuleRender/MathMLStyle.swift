@@ -38,10 +38,18 @@ struct MathMLStyle: NotationStyle {
     rope.add("</mfrac>")
   }
 
-  /// Factors as one element: a single factor as it is, several in an `<mrow>`.
+  /// Factors as one element: a single factor as it is (the bar groups it: no brackets), several
+  /// in an `<mrow>`.
   private func putGroup(_ factors: ArraySlice<PrintedOperand>, in rope: TextRope) {
-    if factors.count == 1, let only = factors.first, only.wrapped || Self.isSingleElement(only.piece, in: rope) {
+    if factors.count == 1, var only = factors.first {
+      only.wrapped = false
+      if Self.isSingleElement(only.piece, in: rope) {
+        put(only, in: rope)
+        return
+      }
+      rope.add("<mrow>")
       put(only, in: rope)
+      rope.add("</mrow>")
       return
     }
     rope.add("<mrow>")
