@@ -285,32 +285,34 @@ extension LessonPage {
           + "<td>\(formula(row.equation, bytes: row.equation.utf8.count, display: false, &page))</td>\(note)</tr>\n")
     }
     page.raw("</table>\n<p>Putting the pieces together:</p>\n")
-    let assembled = lines.assembled
-    page.raw(formula(lines.partial + Self.equals + assembled, bytes: assembled.utf8.count, display: true, &page) + "\n")
-    let rules = lines.derivation.simplifications
+    let derivation = lines.derivation
+    let layout = MathMLLayout(printer: MathMLPrinter(graph: derivation.graph))
+    self.lines(lines.partial, derivation.assembled, layout: layout, &page)
+    let rules = derivation.simplifications
     if !rules.isEmpty {
       page.paragraph("Simplified by " + rules.map { "\($0.rawValue) (\($0.identity))" }.joined(separator: ", ") + ":")
-    } else if lines.derivation.rearranged {
+    }
+    if derivation.rearranged {
       page.paragraph("Arranged as diff prints it (distributive law a·(b + c) = a·b + a·c):")
     }
-    let result = lines.result
-    if result != assembled {
-      page.raw(formula(lines.partial + Self.equals + result, bytes: result.utf8.count, display: true, &page) + "\n")
+    if !rules.isEmpty || derivation.rearranged {
+      self.lines(lines.partial, derivation.result, layout: layout, &page)
     }
-    if let diffForm = lines.diffForm {
+    if let diffForm = derivation.diffForm {
       page.paragraph(
-        lines.derivation.agreesNumerically
+        derivation.agreesNumerically
           ? "diff prints it as the same function (they agree at random points), arranged differently:"
           : "diff prints it as a form that DISAGREES with the rules’ result at a random point (a bug: please report it):"
       )
-      page.raw(formula(lines.partial + Self.equals + diffForm, bytes: diffForm.utf8.count, display: true, &page) + "\n")
+      self.lines(lines.partial, diffForm, layout: layout, &page)
     }
   }
 
   // MARK: 6. Training
 
   func trainingSection(_ training: Training, _ page: inout LessonWriter) {
-    page.raw("<section id=\"training\">\n<h2>6. Training on \(TextMetrics.escapedXML(training.dataName))</h2>\n")
+    let file = URL(fileURLWithPath: training.dataName).lastPathComponent
+    page.raw("<section id=\"training\">\n<h2>6. Training on \(TextMetrics.escapedXML(file))</h2>\n")
     page.paragraph(
       "Gradient descent with the backward pass above, one row of the data at a time and the mean over a batch: "
         + training.description + ".")

@@ -129,7 +129,7 @@ public struct LessonPage {
     p.note { color: #555; font-size: 14px; }
     code, pre { font-family: "DejaVu Sans Mono", Menlo, monospace; font-size: 14px; }
     pre.source { background: #f6f8fa; border: 1px solid #d0d7de; border-radius: 4px; padding: 8px 12px;
-      overflow-x: auto; white-space: pre-wrap; }
+      overflow-x: auto; white-space: pre-wrap; overflow-wrap: anywhere; }
     math { font-size: 17px; font-family: "DejaVu Math TeX Gyre", "Latin Modern Math", "STIX Two Math", math; }
     math[display="block"] { margin: 6px 0; overflow-x: auto; overflow-y: hidden; }
     table { border-collapse: collapse; margin: 8px 0 12px; }

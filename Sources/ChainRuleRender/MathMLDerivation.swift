@@ -46,12 +46,6 @@ public struct MathMLDerivation {
     }
   }
 
-  /// The derivative as the rules assemble it, before simplification.
-  public var assembled: String { printer.content(derivation.assembled) }
-  /// The simplified derivative.
-  public var result: String { printer.content(derivation.result) }
-  /// `diff`'s arrangement, where the rules end in another one.
-  public var diffForm: String? { derivation.diffForm.map(printer.content) }
   /// ∂f/∂x for the left-hand sides.
   public var partial: String { MathMLPrinter.partial(of: functionName, withRespectTo: derivation.variable) }
 
