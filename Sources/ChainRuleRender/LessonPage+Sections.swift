@@ -48,7 +48,7 @@ extension LessonPage {
       if let value = report.value {
         page.raw(
           ". There "
-            + MathMLPrinter.math(MathMLPrinter.name(resultName) + Self.equals + MathMLPrinter.number(value)))
+            + MathMLPrinter.math(MathMLPrinter.name(resultName) + Self.equals + Self.valueMath(value)))
       }
       page.raw(".</p>\n")
     } else {
@@ -183,7 +183,7 @@ extension LessonPage {
         if !same { lines(first ? lhs : nil, row.simplified, layout: layout, &page) }
       }
       if let value = row.value {
-        page.raw(line(Self.equals + MathMLPrinter.number(value), continued: true))
+        page.raw(line(Self.equals + Self.valueMath(value), continued: true))
       } else if row.failure != nil {
         page.paragraph("It has no value at this point.", note: true)
       }

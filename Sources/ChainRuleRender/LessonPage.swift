@@ -157,6 +157,11 @@ public struct LessonPage {
     return String(format: "%.1f MB", Double(bytes) / 1e6)
   }
 
+  /// A value in MathML with the 12 significant digits of the text output (`diff`, `trace`).
+  static func valueMath(_ value: Double) -> String {
+    MathMLPrinter.number(Double(ValueFormat.text(value, .plain)) ?? value)
+  }
+
   /// A value as the tables print it (`−0.4`, `2.28090062217`).
   static func value(_ value: Double) -> String { TextMetrics.escapedXML(ValueFormat.text(value, .unicode)) }
 }

@@ -145,6 +145,12 @@ import Testing
     #expect(chainrule("--help").stdout.contains("\n  html "))
   }
 
+  /// A small page whole, as a golden file (open it in a browser to review a re-record).
+  @Test func neuronPageSnapshot() throws {
+    let html = try Self.page(["z = w*x + b; p = sigmoid(z); l = (p - y)^2", "--at", "w=0.5,b=-0.2,x=1.5,y=1"])
+    Snapshot.expectMatches(html, named: "html-neuron.html")
+  }
+
   @Test func writesTheFile() throws {
     let path = FileManager.default.temporaryDirectory.appendingPathComponent("lesson-\(UUID()).html").path
     defer { try? FileManager.default.removeItem(atPath: path) }
