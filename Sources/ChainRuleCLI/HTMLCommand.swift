@@ -139,6 +139,9 @@ enum HTMLCommand {
       source: text, report: report, program: forwardProgram, graph: graph, point: point, trace: trace,
       training: training)
     page.pointOrigin = pointOrigin
+    if input.name != "input" && input.name != "stdin" {
+      page.sourceName = URL(fileURLWithPath: input.name).lastPathComponent
+    }
     let html = page.html()
     guard let output = arguments.values["--output"] else {
       return CommandResult(stdout: html, stderr: request.pointNotes.map { $0 + "\n" }.joined())

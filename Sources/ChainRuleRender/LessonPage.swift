@@ -44,6 +44,8 @@ public struct LessonPage {
 
   /// The formula's text as the user wrote it.
   public var source: String
+  /// The file the formula comes from, for the title (`toy-model.chain`), if any.
+  public var sourceName: String?
   /// The derivatives (evaluated at ``point`` when there is one).
   public var report: DerivativeReport
   /// The formula cut into forward steps.
@@ -81,8 +83,10 @@ public struct LessonPage {
   var formula: Formula { report.formula }
   var resultName: String { formula.resultName }
 
-  /// The page's title: `Backpropagation through ℓ`.
-  public var title: String { "Backpropagation through \(Notation.unicode.name(resultName))" }
+  /// The page's title: `Backpropagation through ℓ (toy-model.chain)`.
+  public var title: String {
+    "Backpropagation through \(Notation.unicode.name(resultName))" + (sourceName.map { " (\($0))" } ?? "")
+  }
 
   /// The page.
   public func html() -> String {
