@@ -24,7 +24,8 @@ public enum ChainRuleCommand {
   /// Every subcommand, in the order the main help lists them.
   static let subcommands: [Subcommand] = [
     DiffCommand.declaration, CheckCommand.declaration, TraceCommand.declaration, LaTeXCommand.declaration,
-    TrainCommand.declaration, GraphCommand.declaration, GradeCommand.declaration, ExerciseCommand.declaration,
+    TrainCommand.declaration, GraphCommand.declaration, HTMLCommand.declaration, GradeCommand.declaration,
+    ExerciseCommand.declaration,
     REPL.declaration,
   ]
 
