@@ -309,6 +309,7 @@ extension ChainRuleCommand {
       repl = session
       write("ChainRule \(version): the built-in toy model at the book's point\n\n" + output)
       write("\nType :trace to watch backpropagation reach these numbers, a formula of your own, or :help.\n")
+      write(ToyModel.directRunHint(executable: CommandLine.arguments.first) ?? "")
     } else {
       write("ChainRule \(version): type a formula, or :help\n")
     }
