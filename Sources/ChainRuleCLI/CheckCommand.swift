@@ -15,6 +15,7 @@ enum CheckCommand {
         "--data", value: "<names>", help: "The data names, e.g. x,y, as for 'trace': only the other variables",
         "(the parameters) are checked."),
       CommandOption("--format", value: "<format>", help: "plain, unicode or json."),
+      ReluConvention.option,
       CommandOption.file,
     ],
     discussion: """

@@ -25,6 +25,7 @@ enum DiffCommand {
         "(default: unicode on a terminal, plain otherwise)."),
       CommandOption.file,
       CommandOption("--steps", help: "Show how each derivative is obtained, one named rule per line."),
+      ReluConvention.option,
       CommandOption(
         "--full", help: "Print closed forms of any size (larger than 10000 operations",
         "are otherwise summarised)."),
