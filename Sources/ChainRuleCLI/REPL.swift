@@ -238,7 +238,7 @@ struct REPL {
     if let wrt { arguments += ["--wrt", wrt] }
     if arguments[0] != "latex" { arguments += ["--format", isTerminal ? "unicode" : "plain"] }
     let result = ChainRuleCommand.execute(arguments: arguments, stdin: { nil }, isTerminal: isTerminal)
-    return result.stdout + result.stderr
+    return result.stdout + Self.sessionWording(result.stderr)
   }
 
   /// `:grade <answer>` (or `:grade --trace <line>`) on `formula`, by the session's `:wrt`.
@@ -255,7 +255,19 @@ struct REPL {
     guard !answer.isEmpty else { return "error: type your derivative after :grade, e.g. :grade 2*x\n" }
     arguments += ["--answer", answer, "--format", isTerminal ? "unicode" : "plain"]
     let result = ChainRuleCommand.execute(arguments: arguments, stdin: { nil }, isTerminal: isTerminal)
-    return result.stdout + result.stderr
+    return result.stdout + Self.sessionWording(result.stderr)
+  }
+
+  /// A subcommand's messages as the session says them: the options the REPL set are its
+  /// commands (`--wrt` is `:wrt`), and there is no command line to look up in `--help`.
+  static func sessionWording(_ messages: String) -> String {
+    messages.split(separator: "\n", omittingEmptySubsequences: false)
+      .filter { !($0.hasPrefix("see 'chainrule ") && $0.hasSuffix("--help'")) }
+      .map { line in
+        let worded = line.replacingOccurrences(of: "--wrt", with: ":wrt").replacingOccurrences(of: "--at", with: ":at")
+        return worded.hasPrefix("error: :wrt") ? worded + " (:wrt alone differentiates by every variable)" : worded
+      }
+      .joined(separator: "\n")
   }
 
   /// Runs a whole session over `lines`, as with piped input; returns everything printed.

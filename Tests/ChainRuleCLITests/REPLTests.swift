@@ -80,6 +80,16 @@ import Testing
     #expect(out.components(separatedBy: "dl/dx").count == 2)  // only the first formula, by every variable
   }
 
+  @Test func errorsFromTheCommandsAreWordedForTheSession() {
+    let out = Self.run(Self.lines("x^2", ":wrt x", "y^2"))
+    #expect(
+      out.hasSuffix(
+        "error: :wrt: the formula has no variable 'x'; its variables: y (:wrt alone differentiates by every variable)\n"
+      ))
+    #expect(!out.contains("--help"))
+    #expect(!out.contains("--wrt"))
+  }
+
   @Test func historyIsKeptBetweenSessions() throws {
     let directory = FileManager.default.temporaryDirectory.appendingPathComponent("chainrule-history-\(UUID())")
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
