@@ -44,7 +44,10 @@ enum DiffCommand {
     defaultVariables: ((Formula) -> [String])? = nil
   ) throws(CommandError) -> CommandResult {
     var context = context
-    if let matrix = try MatrixCommand.diff(arguments, &context) { return matrix }
+    if let matrix = try MatrixCommand.diff(arguments, &context) {
+      try ReluConvention.checkMatrixMode(arguments, command: "diff")
+      return matrix
+    }
     let request = try GradientRequest(
       arguments, command: "diff", stdin: context.stdin, isTerminal: context.isTerminal,
       defaultVariables: defaultVariables ?? { $0.variables })

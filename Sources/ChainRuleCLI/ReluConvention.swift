@@ -28,6 +28,13 @@ enum ReluConvention: Sendable, Equatable {
     }
   }
 
+  /// Matrix mode keeps relu′(0) = 0: `--relu-grad-at-zero 1` there is refused, not ignored.
+  static func checkMatrixMode(_ arguments: Arguments, command: String) throws(CommandError) {
+    guard try ReluConvention(arguments, command: command) == .one else { return }
+    throw .usage(
+      "--relu-grad-at-zero 1 is for scalar formulas; matrix mode uses relu′(0) = 0 (𝟙[h > 0])", command: command)
+  }
+
   /// `program` with every relu(u) read as max(u, 0) under ``one``; unchanged under ``zero``.
   func apply(to program: Program) -> Program {
     guard self == .one else { return program }

@@ -37,7 +37,10 @@ enum TraceCommand {
 
   static func run(_ arguments: Arguments, _ context: CommandContext) throws(CommandError) -> CommandResult {
     var context = context
-    if let matrix = try MatrixCommand.trace(arguments, &context) { return matrix }
+    if let matrix = try MatrixCommand.trace(arguments, &context) {
+      try ReluConvention.checkMatrixMode(arguments, command: "trace")
+      return matrix
+    }
     let (stdin, isTerminal) = (context.stdin, context.isTerminal)
     var dataNames: Set<String>? = nil
     if let text = arguments.values["--data"] {

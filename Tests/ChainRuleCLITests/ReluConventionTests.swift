@@ -79,6 +79,17 @@ import Testing
     #expect(!chainrule("trace", "(w*x - y)^2", "--at", "w=1,x=2,y=3").stdout.contains("ReLU"))
   }
 
+  @Test(arguments: ["diff", "trace"])
+  func matrixModeRefusesOptionOne(command: String) {
+    let numpy = Snapshot.examples.appendingPathComponent("numpy-two-layer.chain").path
+    let result = chainrule(command, "-f", numpy, "--relu-grad-at-zero", "1")
+    #expect(result.exitCode == 64)
+    #expect(
+      result.stderr.hasPrefix(
+        "error: --relu-grad-at-zero 1 is for scalar formulas; matrix mode uses relu′(0) = 0 (𝟙[h > 0])\n"))
+    #expect(chainrule(command, "-f", numpy, "--relu-grad-at-zero", "0").exitCode == 0)
+  }
+
   @Test(arguments: ["diff", "check", "trace"])
   func aValueOtherThanZeroOrOneIsAUsageError(command: String) {
     let result = chainrule(command, "relu(x)", "--at", "x=0", "--relu-grad-at-zero", "0.5")
