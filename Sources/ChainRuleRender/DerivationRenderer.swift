@@ -169,15 +169,18 @@ public struct DerivationRenderer {
     }
     let graph = derivation.graph
     let assembled = ExpressionPrinter(graph: graph, notation: notation).string(derivation.assembled)
+    let result = ExpressionPrinter(graph: graph, notation: notation).string(derivation.result)
     out += "  putting the pieces together:\n    \(lhs) = \(assembled)\n"
     let rules = derivation.simplifications
-    if !rules.isEmpty {
+    // Nothing to simplify (2·x³ gives 6·x² at once): the result is the line just printed.
+    let unchanged = assembled == result
+    if !rules.isEmpty && !unchanged {
       out += "  simplified by: " + rules.map { "\($0.rawValue) (\($0.identity))" }.joined(separator: ", ") + "\n"
     }
-    if derivation.rearranged {
+    if derivation.rearranged && !unchanged {
       out += "  arranged as diff prints it (distributive law a·(b + c) = a·b + a·c):\n"
     }
-    out += "    \(lhs) = \(ExpressionPrinter(graph: graph, notation: notation).string(derivation.result))\n"
+    if !unchanged { out += "    \(lhs) = \(result)\n" }
     if let diffForm = derivation.diffForm {
       let verdict =
         derivation.agreesNumerically

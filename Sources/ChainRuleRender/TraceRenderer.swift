@@ -63,10 +63,7 @@ public struct TraceRenderer {
   }
 
   private func format(_ value: Double) -> String {
-    guard value.isFinite else { return "undefined" }
-    var text = String(format: "%.12g", value == 0 ? 0 : value)
-    if notation == .unicode { text = text.replacingOccurrences(of: "-", with: "−") }
-    return text
+    value.isFinite ? ValueFormat.text(value, notation) : "undefined"
   }
 
   /// The whole trace as text.
@@ -105,7 +102,7 @@ public struct TraceRenderer {
       ])
     }
     out += indent(TableLayout.render(table))
-    out += "  largest relative disagreement: \(String(format: "%.1e", trace.largestDisagreement))\n"
+    out += "  largest relative disagreement: \(ValueFormat.error(trace.largestDisagreement, notation))\n"
     let cost = trace.cost
     let passes = cost.forwardOperations + cost.backwardOperations
     out += "\nCost\n"
