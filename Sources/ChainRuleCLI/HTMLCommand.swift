@@ -214,13 +214,21 @@ enum HTMLCommand {
     let trainer = Trainer(formula: model, parameters: fitted, data: data)
     let losses: [Double]
     let result: (parameters: [Double], history: [Trainer.Epoch])
+    let start: Double
     do throws(EvaluationError) {
-      let start = try trainer.lossAndGradient(at: initial, rows: data.rows.indices)
-      result = try trainer.train(
-        from: initial, rate: rate, epochs: epochs, batchSize: nil, optimizer: .sgd, seed: seed)
-      losses = [start.loss] + result.history.map(\.loss)
+      start = try trainer.lossAndGradient(at: initial, rows: data.rows.indices).loss
     } catch {
       throw .input(GradientRequest.describeTraining(error, formula: model))
+    }
+    do throws(Trainer.Divergence) {
+      result = try trainer.train(
+        from: initial, rate: rate, epochs: epochs, batchSize: nil, optimizer: .sgd, seed: seed)
+      losses = [start] + result.history.map(\.loss)
+    } catch {
+      throw .input(
+        .message(
+          "the loss diverged in epoch \(error.epoch) (it is no longer a finite number): "
+            + "the learning rate \(rateText) is too large; try a smaller --lr"))
     }
     let description =
       "sgd, learning rate \(rateText), full batch (\(data.rows.count) rows), \(epochs) epochs, seed \(seed)"

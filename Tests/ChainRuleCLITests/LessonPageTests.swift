@@ -22,7 +22,7 @@ import Testing
       "deep-chain",
       [
         "-f", example("deep-chain.chain"), "--at",
-        "x=1,y=0," + (1...10).map { "w\($0)=0.5" }.joined(separator: ","),
+        "x=1,y=0," + (1...10).map { "w\($0)=0.5,b\($0)=0.1" }.joined(separator: ","),
       ]
     ),
     (
@@ -87,8 +87,9 @@ import Testing
     #expect(html.contains("<svg"))
     #if canImport(FoundationXML) || os(macOS)
       // The page is also well-formed XML (void elements closed, every text escaped).
+      // (FoundationXML crashes on an empty document, so only a page is parsed.)
       let xml = html.replacingOccurrences(of: "<!DOCTYPE html>\n", with: "")
-      #expect(throws: Never.self) { try XMLDocument(xmlString: xml, options: []) }
+      if !xml.isEmpty { #expect(throws: Never.self) { try XMLDocument(xmlString: xml, options: []) } }
     #endif
   }
 

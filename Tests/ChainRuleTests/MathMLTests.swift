@@ -108,7 +108,8 @@ import Testing
 enum XMLCheck {
   static func isWellFormed(_ text: String) -> Bool {
     #if canImport(FoundationXML) || os(macOS)
-      guard (try? XMLDocument(xmlString: text, options: [])) != nil else { return false }
+      // FoundationXML crashes on an empty document.
+      guard !text.isEmpty, (try? XMLDocument(xmlString: text, options: [])) != nil else { return false }
     #endif
     return balanced(text)
   }
