@@ -6,7 +6,8 @@ import ChainRuleSyntax
 /// before a number (`2 \cdot 3`), and between a name and a bracket (`w \cdot \left(…\right)`
 /// would otherwise read as a function call). Fractions are `\frac{…}{…}`; functions take the
 /// book's square brackets (or round ones), `\sqrt{u}`, `\left|u\right|` and `\mathbf{1}[u > 0]`
-/// as their definitions' shapes say.
+/// as their definitions' shapes say. `\exp` keeps round brackets in either style, as the book
+/// writes it: `\cos\left[\beta_{2} + \omega_{2} \exp\left(f_{1}\right)\right]`.
 struct LaTeXStyle: NotationStyle {
   var notation: Notation { .latex }
   var minus: StaticString { "-" }
@@ -80,10 +81,17 @@ struct LaTeXStyle: NotationStyle {
       putArguments(arguments, in: rope)
       rope.add("\\right|")
     case .call:
+      let square = Self.usesSquareBrackets(function, brackets)
       rope.add(function.notation(.latex))
-      rope.add(brackets == .square ? "\\left[" : "\\left(")
+      rope.add(square ? "\\left[" : "\\left(")
       putArguments(arguments, in: rope)
-      rope.add(brackets == .square ? "\\right]" : "\\right)")
+      rope.add(square ? "\\right]" : "\\right)")
     }
+  }
+
+  /// Whether a call of `function` takes square brackets: in the square style, every function
+  /// but `exp`, which the book writes with round ones.
+  static func usesSquareBrackets(_ function: Function, _ brackets: ExpressionPrinter.Brackets) -> Bool {
+    brackets == .square && function.name != "exp"
   }
 }
