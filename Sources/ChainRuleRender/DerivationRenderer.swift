@@ -54,7 +54,10 @@ public struct DerivationRenderer {
     }
     let inner = printer.string(target)
     switch notation {
-    case .latex: return "\\frac{\(d)}{\(d) \(variable)}\\left[" + inner + "\\right]"
+    case .latex:
+      // `\Bigl[ … \Bigr]`, not `\left[ … \right]`: a long argument may break across lines.
+      let size = inner.contains("\\frac") ? "Big" : "big"
+      return "\\frac{\(d)}{\(d) \(variable)}\\\(size)l[" + inner + "\\\(size)r]"
     default:
       if case .call = graph[target] { return "d/d\(variable) " + inner }
       return "d/d\(variable)[" + inner + "]"

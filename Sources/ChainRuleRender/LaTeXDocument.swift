@@ -200,9 +200,11 @@ public struct LaTeXDocument {
     return out
   }
 
-  /// `multline*` of `lines`.
+  /// `multline*` of `lines`, or `equation*` for one line (which `multline*` would spread
+  /// across the page).
   static func display(_ lines: [String]) -> String {
-    "\\begin{multline*}\n" + lines.joined(separator: "\\\\\n") + "\n\\end{multline*}\n"
+    guard lines.count > 1 else { return "\\begin{equation*}\n" + lines.joined() + "\n\\end{equation*}\n" }
+    return "\\begin{multline*}\n" + lines.joined(separator: "\\\\\n") + "\n\\end{multline*}\n"
   }
 
   /// `align*` of one-line equations, aligned at their first `=`.
@@ -280,8 +282,8 @@ public struct LaTeXDocument {
     if stored.isEmpty {
       out += "\\item values kept in memory for the backward pass: none (it needs only the inputs).\n"
     } else {
-      let names = stored.map(notation.name).joined(separator: ", ")
-      out += "\\item values kept in memory for the backward pass: \(stored.count) ($\(names)$).\n"
+      let names = stored.map { "$\(notation.name($0))$" }.joined(separator: ", ")
+      out += "\\item values kept in memory for the backward pass: \(stored.count) (\(names)).\n"
     }
     out += "\\end{itemize}\n"
     let parameters = trace.gradients.count
@@ -359,13 +361,18 @@ public struct LaTeXDocument {
       out += definitions.map { "\($0.0) &= \($0.1)" }.joined(separator: "\\\\\n")
       out += "\n\\end{align*}\n"
     }
-    out += "\\begin{align*}\n"
+    // One item per rule, in display-style inline math: a long equation wraps at its `+` and
+    // `\cdot` instead of widening a column of every row.
+    // Ragged right: a line broken after a `+` need not be stretched to the margin.
+    out += "\\begin{description}\\raggedright\n"
     out += renderer.rows.map { row in
-      var line = "&\\text{\(row.rule):} & \(row.equation.replacingOccurrences(of: " = ", with: " &= ", count: 1))"
-      if let note = row.note { line += "\\\\\n& & &\\qquad\\left(\(note)\\right)" }
-      return line
-    }.joined(separator: "\\\\\n")
-    out += "\n\\end{align*}\n"
+      // A wide equation starts below its rule's name, on the full width.
+      let wide = LaTeXLayout.width(row.equation) + Double(row.rule.count) > 52
+      var line = "\\item[\(row.rule):] " + (wide ? "\\mbox{}\\\\\n" : "") + "$\\displaystyle \(row.equation)$"
+      if let note = row.note { line += " \\quad (as $\\displaystyle \(note)$)" }
+      return line + "\n"
+    }.joined()
+    out += "\\end{description}\n"
     let layout = LaTeXLayout(printer: ExpressionPrinter(graph: formula.graph, notation: .latex, brackets: brackets))
     out += "Putting the pieces together:\n" + Self.display(layout.lines(lhs: lhs, derivation.assembled))
     if !derivation.simplifications.isEmpty {

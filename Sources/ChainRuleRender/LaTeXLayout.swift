@@ -203,19 +203,21 @@ public struct LaTeXLayout {
     case .product(let operands):
       // A product inside a product (as the rules assemble it) is one run of factors; a negative
       // one stays whole, so it is bracketed where it follows another factor.
+      // A nested fraction stays whole as well.
+      func isDenominator(_ factor: NodeID) -> Bool {
+        if case .power(_, let e) = graph[factor], let value = graph.numberValue(e), value < 0 { return true }
+        return false
+      }
       var factors: [NodeID] = []
       func add(_ factor: NodeID) {
-        if case .product(let inner) = graph[factor], !isNegative(factor) {
+        if case .product(let inner) = graph[factor], !isNegative(factor), !inner.contains(where: isDenominator) {
           for f in inner { add(f) }
         } else {
           factors.append(factor)
         }
       }
       for factor in operands { add(factor) }
-      let hasDenominator = factors.contains { factor in
-        if case .power(_, let e) = graph[factor], let value = graph.numberValue(e), value < 0 { return true }
-        return false
-      }
+      let hasDenominator = factors.contains(where: isDenominator)
       if hasDenominator { return [whole] }
       var result: [String] = []
       for (i, factor) in factors.enumerated() {
@@ -223,6 +225,8 @@ public struct LaTeXLayout {
           // A negative number after another factor is bracketed: `w \cdot \left(-2\right)`.
           if i > 0 && c < 0 {
             result.append(Self.factorMark + "\\left(" + printer.string(factor) + "\\right)")
+          } else if i > 0 {
+            result.append(Self.factorMark + printer.string(factor))
           } else {
             result.append(c == -1 ? "-" : printer.string(factor))
           }

@@ -14,7 +14,8 @@ struct LaTeXStyle: NotationStyle {
   var times: StaticString { " \\cdot " }
   var openGroup: StaticString { "\\left(" }
   var closeGroup: StaticString { "\\right)" }
-  /// `\frac` draws the bar, so a product under it needs no brackets; a negative one still does.
+  /// `\frac` draws the bar, so a product under it needs no brackets; a negative one still does
+  /// (a lone sum or negative operand needs none either: see ``fraction(numerator:denominator:in:)``).
   var denominatorMinimum: Int { Precedence.negative }
 
   func name(_ canonical: String) -> String { Notation.latex.name(canonical) }
@@ -46,10 +47,17 @@ struct LaTeXStyle: NotationStyle {
   func fraction(
     numerator: ArraySlice<PrintedOperand>, denominator: ArraySlice<PrintedOperand>, in rope: TextRope
   ) {
+    // The bar groups what is above and below it: one operand there needs no brackets,
+    // `\frac{e^{z_{2}}}{e^{z_{1}} + e^{z_{2}}}`.
+    func unwrappedIfAlone(_ operands: ArraySlice<PrintedOperand>) -> ArraySlice<PrintedOperand> {
+      guard operands.count == 1, var only = operands.first else { return operands }
+      only.wrapped = false
+      return [only]
+    }
     rope.add("\\frac{")
-    joinFactors(numerator, in: rope)
+    joinFactors(unwrappedIfAlone(numerator), in: rope)
     rope.add("}{")
-    joinFactors(denominator, in: rope)
+    joinFactors(unwrappedIfAlone(denominator), in: rope)
     rope.add("}")
   }
 
