@@ -36,7 +36,7 @@ public struct LaTeXDocument {
   public var updateRate: Double?
   /// With ``stepNames``, expanded closed forms longer than this many lines are described
   /// rather than printed: the step-name form already says how they are computed.
-  public var expandedLineLimit = 4
+  public var expandedLineLimit = 6
 
   public init(
     formula: Formula, variables: [String], point: [(String, Double)]? = nil, trace: Trace? = nil,
@@ -170,13 +170,17 @@ public struct LaTeXDocument {
     let stepLayout = stepForms.map {
       LaTeXLayout(printer: ExpressionPrinter(graph: $0.graph, notation: .latex, brackets: brackets))
     }
+    // Derivatives whose expanded form is too long to follow the step-name form.
+    var notExpanded: [(String, Int)] = []
     for (position, (variable, id)) in zip(variables, simplified).enumerated() {
       let lhs = notation.partial(of: resultName, withRespectTo: variable)
       let operations = formula.graph.treeOperationCount(id)
       let value = values?[id].map { Self.value($0) }
       if let stepForms, let stepLayout {
-        out += stepNameDerivative(
+        let (text, expanded) = stepNameDerivative(
           lhs, stepForms.derivatives[position], stepLayout, expanded: id, operations: operations, layout, value)
+        out += text
+        if !expanded { notExpanded.append((lhs, operations)) }
         continue
       }
       if operations > printLimit {
@@ -187,7 +191,7 @@ public struct LaTeXDocument {
       out += Self.display(layout.lines(lhs: lhs, id, suffix: value))
     }
     if let stepForms, let stepLayout, !stepForms.adjoints.isEmpty {
-      out += "where, from the result back,\n"
+      out += "\\noindent where, from the result back,\n"
       let rows = stepForms.adjoints.map {
         stepLayout.lines(lhs: notation.partial(of: resultName, withRespectTo: $0.step), $0.expression)
       }
@@ -196,6 +200,14 @@ public struct LaTeXDocument {
       } else {
         out += rows.map(Self.display).joined()
       }
+    }
+    if !notExpanded.isEmpty {
+      let list = notExpanded.map { "$\($0.0)$ (\($0.1) operations)" }
+      let names = list.count == 1 ? list[0] : list.dropLast().joined(separator: ", ") + " and " + list[list.count - 1]
+      out += "{\\raggedright Expanded into the variables, \(names) "
+      out += list.count == 1 ? "is" : "are"
+      out += " longer than \(expandedLineLimit) lines; \\texttt{latex} without \\texttt{-{}-step-names} prints "
+      out += list.count == 1 ? "it.\\par}\n" : "them.\\par}\n"
     }
     return out
   }
@@ -215,26 +227,23 @@ public struct LaTeXDocument {
   }
 
   /// A derivative in step names, then expanded (unless that reads the same, or is longer than
-  /// ``expandedLineLimit`` lines), then its value.
+  /// ``expandedLineLimit`` lines), then its value; and whether the expanded form was written.
   private func stepNameDerivative(
     _ lhs: String, _ stepForm: NodeID, _ stepLayout: LaTeXLayout, expanded: NodeID, operations: Int,
     _ layout: LaTeXLayout, _ value: String?
-  ) -> String {
+  ) -> (String, Bool) {
     let stepText = stepLayout.printer.string(stepForm)
     let printable = operations <= printLimit
     if printable && layout.printer.string(expanded) == stepText {
-      return Self.display(layout.lines(lhs: lhs, expanded, suffix: value))
+      return (Self.display(layout.lines(lhs: lhs, expanded, suffix: value)), true)
     }
     var expandedLines = printable ? layout.lines(lhs: "", expanded, suffix: value) : []
     if expandedLines.count > expandedLineLimit { expandedLines = [] }
     guard !expandedLines.isEmpty else {
-      var out = Self.display(stepLayout.lines(lhs: lhs, stepForm, suffix: value))
-      out += "{\\raggedright Expanded into the variables, $\(lhs)$ has \(operations) operations; "
-      out += "\\texttt{latex} without \\texttt{-{}-step-names} prints it.\\par}\n"
-      return out
+      return (Self.display(stepLayout.lines(lhs: lhs, stepForm, suffix: value)), false)
     }
     expandedLines[0] = String(expandedLines[0].drop { $0 == " " })
-    return Self.display(stepLayout.lines(lhs: lhs, stepForm) + expandedLines)
+    return (Self.display(stepLayout.lines(lhs: lhs, stepForm) + expandedLines), true)
   }
 
   private func traceSections(_ trace: Trace) -> String {
@@ -245,16 +254,23 @@ public struct LaTeXDocument {
     }.joined(separator: "\\\\\n")
     out += "\n\\end{align*}\n"
     let result = "$\(notation.name(resultName))$"
+    // Steps nothing after them uses (p₁ and p₃ of softmax with cross-entropy) have no adjoint:
+    // they get no row, and no `0·…` term where they are used.
+    var zero: Set<String> = []
+    for adjoint in trace.backward
+    where adjoint.contributions.allSatisfy({ c in c.consumer.map { zero.contains($0) } ?? false }) {
+      zero.insert(adjoint.target)
+    }
     if trace.backward.isEmpty {
       out += "\n\\section*{Backward pass}\n\(result) is computed in one step, so there are no steps to go back "
       out += "through: every parameter's derivative comes from that step directly.\n"
     } else {
       out += "\n\\section*{Backward pass \\#1}\nThe derivative of \(result) with respect to every step, "
       out += "last to first, reusing the stored values.\n"
-      out += adjointRows(trace.backward, trace, printer)
+      out += adjointRows(trace.backward, trace, printer, zero: zero)
       out += "\n\\section*{Backward pass \\#2}\nEvery parameter's derivative, from the step it enters.\n"
     }
-    out += adjointRows(trace.parameterAdjoints, trace, printer)
+    out += adjointRows(trace.parameterAdjoints, trace, printer, zero: zero)
     out += "\n\\section*{Three ways to the same numbers}\n"
     out += "The expanded closed form, backpropagation, and central differences (numerical).\n"
     out += "\\begin{center}\\small\n\\begin{tabular}{lrrrr}\n"
@@ -321,13 +337,17 @@ public struct LaTeXDocument {
   }
 
   /// `∂ℓ/∂s &= local·∂ℓ/∂c + … & &= value` rows; a negative local derivative is subtracted.
-  private func adjointRows(_ adjoints: [Trace.Adjoint], _ trace: Trace, _ printer: ExpressionPrinter) -> String {
-    guard !adjoints.isEmpty else { return "" }
+  private func adjointRows(
+    _ adjoints: [Trace.Adjoint], _ trace: Trace, _ printer: ExpressionPrinter, zero: Set<String>
+  ) -> String {
+    let shown = adjoints.filter { !zero.contains($0.target) }
+    guard !shown.isEmpty else { return "" }
     let graph = trace.graph
     let partial = { (name: String) in notation.partial(of: resultName, withRespectTo: name) }
-    let rows = adjoints.map { adjoint in
+    let rows = shown.map { adjoint in
       var terms = ""
-      for (i, c) in adjoint.contributions.enumerated() {
+      let contributions = adjoint.contributions.filter { c in c.consumer.map { !zero.contains($0) } ?? true }
+      for (i, c) in contributions.enumerated() {
         let (negative, magnitude) = c.consumer == nil ? (false, c.local) : graph.splitSign(c.local)
         var term: String
         if let consumer = c.consumer {
@@ -344,7 +364,7 @@ public struct LaTeXDocument {
         }
         terms += term
       }
-      if adjoint.contributions.isEmpty { terms = "0" }
+      if contributions.isEmpty { terms = "0" }
       return "\(partial(adjoint.target)) &= \(terms) & &= \(Self.value(adjoint.value))"
     }
     return "\\begin{align*}\n" + rows.joined(separator: "\\\\\n") + "\n\\end{align*}\n"

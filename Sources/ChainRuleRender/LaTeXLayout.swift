@@ -109,25 +109,36 @@ public struct LaTeXLayout {
 
   /// Lines of `lhs = expression` (and `= suffix`), each narrow enough for the page.
   ///
-  /// The suffix (a value) stays on the expression's last line when it fits there; when it
-  /// does not, the expression is broken more finely and its last piece moves down beside the
-  /// value, so `= value` never stands on a line alone.
+  /// The suffix (a value) stays on the expression's last line when it fits there. When it does
+  /// not, the last piece moves down beside it; and a short result (one line) that would push
+  /// its value alone onto a second line is broken more finely, so the second line keeps some
+  /// of it (`2 \bigl(β_3 + … \\ - y\bigr) = 0.74`).
   public func lines(lhs: String, _ id: NodeID, suffix: String? = nil) -> [String] {
     let budget = lineWidth - Self.width(lhs) - 2
     var groups = fill(lhs: lhs, pieces(id, budget: budget), suffix: suffix)
     if let suffix, groups.count > 1, groups[groups.count - 1].count == 1 {
-      var finer = fill(lhs: lhs, pieces(id, budget: budget - Self.width("= " + suffix) - 2), suffix: suffix)
-      let last = finer.count - 1
-      if last > 0, finer[last].count == 1, finer[last - 1].count > 1, let moved = finer[last - 1].last {
-        let candidate = [moved] + finer[last]
-        if Self.width(text(of: candidate)) <= lineWidth {
-          finer[last - 1].removeLast()
-          finer[last] = candidate
-          if finer.count <= groups.count + 1 { groups = finer }
-        }
+      if !moveLastPieceDown(&groups) && groups.count == 2 {
+        var finer = fill(lhs: lhs, pieces(id, budget: budget - Self.width("= " + suffix) - 2), suffix: suffix)
+        if finer[finer.count - 1].count > 1 || moveLastPieceDown(&finer), finer.count == 2 { groups = finer }
       }
     }
     return groups.map(text(of:))
+  }
+
+  /// Moves the last piece of the line before the last (a lone value) down beside it, when that
+  /// fits and leaves the line before with something on it.
+  private func moveLastPieceDown(_ groups: inout [[String]]) -> Bool {
+    let last = groups.count - 1
+    guard last > 0, groups[last].count == 1, groups[last - 1].count > 1, let moved = groups[last - 1].last else {
+      return false
+    }
+    // The first line's first piece is `lhs =`: keep something after it.
+    if last - 1 == 0 && groups[0].count == 2 { return false }
+    let candidate = [moved] + groups[last]
+    guard Self.width(text(of: candidate)) <= lineWidth else { return false }
+    groups[last - 1].removeLast()
+    groups[last] = candidate
+    return true
   }
 
   /// `lhs =` and the pieces, filled greedily into lines; each line is a list of pieces.
