@@ -14,7 +14,9 @@ enum LaTeXCommand {
     ],
     arguments: [HelpEntry("<formula>", "A formula or definitions, as for 'diff'.")],
     options: [
-      CommandOption("--wrt", value: "<names>", help: "The variables to differentiate by (default: all)."),
+      CommandOption(
+        "--wrt", value: "<names>", help: "The variables to differentiate by (default: the parameters,",
+        "as for 'trace')."),
       CommandOption(
         "--at", value: "<point>", help: "Add values, the forward pass, both backward passes and the",
         "comparison table of 'trace'."),
@@ -31,8 +33,8 @@ enum LaTeXCommand {
         "see 'chainrule graph')."),
       CommandOption("--fragment", help: "Print only the body, for \\input."),
       CommandOption(
-        "--brackets", value: "<style>", help: "square (default, as the book) or round brackets for function",
-        "arguments."),
+        "--brackets", value: "<style>", help: "square (default, as the book: exp keeps round ones) or round",
+        "brackets for function arguments."),
       CommandOption("--output", short: "-o", value: "<file>", help: "Write to a file instead of standard output."),
       CommandOption.file,
     ],
