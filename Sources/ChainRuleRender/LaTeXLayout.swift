@@ -64,7 +64,7 @@ public struct LaTeXLayout {
             }
             groups.append(group)
           }
-          width += scale() * (groups.map { LaTeXLayout.width($0) }.max() ?? 0) * 0.85
+          width += scale() * (groups.map { LaTeXLayout.width($0) }.max() ?? 0)
           i = k
           continue
         }
@@ -228,8 +228,7 @@ public struct LaTeXLayout {
         }
       }
       for factor in operands { add(factor) }
-      let hasDenominator = factors.contains(where: isDenominator)
-      if hasDenominator { return [whole] }
+      if factors.contains(where: isDenominator) { return fractionPieces(factors, whole, budget: budget) }
       var result: [String] = []
       for (i, factor) in factors.enumerated() {
         if let c = graph.numberValue(factor) {
@@ -258,6 +257,31 @@ public struct LaTeXLayout {
     default:
       return [whole]
     }
+  }
+
+  /// A fraction too wide for a line, as `\frac{c}{denominator}` and then the numerator's
+  /// factors, which may break: `\frac{1}{2} \cdot 2 \bigl(v_{1} … \bigr) \tanh…`. A fraction
+  /// whose numerator is a constant or one unbreakable factor stays whole.
+  private func fractionPieces(_ factors: [NodeID], _ whole: String, budget: Double) -> [String] {
+    func isDenominator(_ factor: NodeID) -> Bool {
+      if case .power(_, let e) = graph[factor], let value = graph.numberValue(e), value < 0 { return true }
+      return false
+    }
+    var numerator = factors.filter { !isDenominator($0) }
+    var over = factors.filter(isDenominator)
+    var sign = ""
+    if let first = numerator.first, let c = graph.numberValue(first) {
+      numerator.removeFirst()
+      if c == -1 { sign = "-" } else { over.insert(first, at: 0) }
+    }
+    guard !numerator.isEmpty else { return [whole] }
+    var rest =
+      numerator.count == 1
+      ? bracketedPieces(numerator[0], budget: budget, bracketNegative: true)
+      : pieces(graph.product(numerator), budget: budget)
+    if rest.count == 1 && numerator.count == 1 { return [whole] }
+    if !rest[0].hasPrefix(Self.factorMark) { rest[0] = Self.factorMark + rest[0] }
+    return [sign + printer.string(graph.product(over))] + rest
   }
 
   /// A factor's pieces, with a sum in `\bigl( … \bigr)` so it may break; a negative factor
