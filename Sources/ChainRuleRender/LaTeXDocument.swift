@@ -180,11 +180,12 @@ public struct LaTeXDocument {
         let (text, expanded) = stepNameDerivative(
           lhs, stepForms.derivatives[position], stepLayout, expanded: id, operations: operations, layout, value)
         out += text
-        if !expanded { notExpanded.append((lhs, operations)) }
+        if !expanded { notExpanded.append((inlinePartial(variable), operations)) }
         continue
       }
       if operations > printLimit {
-        out += "\n$\(lhs)$ has about \(operations) operations in closed form; it is not printed here"
+        out +=
+          "\n$\(inlinePartial(variable))$ has about \(operations) operations in closed form; it is not printed here"
         out += value.map { ": its value is $\($0)$.\n" } ?? ".\n"
         continue
       }
@@ -210,6 +211,11 @@ public struct LaTeXDocument {
       out += list.count == 1 ? "it.\\par}\n" : "them.\\par}\n"
     }
     return out
+  }
+
+  /// ∂ℓ/∂v with a slash, for headings and running text (a `\frac` there is too small to read).
+  private func inlinePartial(_ variable: String) -> String {
+    "\\partial \(notation.name(resultName)) / \\partial \(notation.name(variable))"
   }
 
   /// `multline*` of `lines`, or `equation*` for one line (which `multline*` would spread
@@ -374,7 +380,7 @@ public struct LaTeXDocument {
     let renderer = DerivationRenderer(
       derivation: derivation, notation: .latex, functionName: resultName, brackets: brackets)
     let lhs = notation.partial(of: resultName, withRespectTo: variable)
-    var out = "\n\\subsection*{How $\(lhs)$ is obtained}\n"
+    var out = "\n\\subsection*{How $\(inlinePartial(variable))$ is obtained}\n"
     let definitions = renderer.definitions
     if !definitions.isEmpty {
       out += "With the inner functions\n\\begin{align*}\n"
