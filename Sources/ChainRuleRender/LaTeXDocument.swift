@@ -260,23 +260,16 @@ public struct LaTeXDocument {
     }.joined(separator: "\\\\\n")
     out += "\n\\end{align*}\n"
     let result = "$\(notation.name(resultName))$"
-    // Steps nothing after them uses (p₁ and p₃ of softmax with cross-entropy) have no adjoint:
-    // they get no row, and no `0·…` term where they are used.
-    var zero: Set<String> = []
-    for adjoint in trace.backward
-    where adjoint.contributions.allSatisfy({ c in c.consumer.map { zero.contains($0) } ?? false }) {
-      zero.insert(adjoint.target)
-    }
     if trace.backward.isEmpty {
       out += "\n\\section*{Backward pass}\n\(result) is computed in one step, so there are no steps to go back "
       out += "through: every parameter's derivative comes from that step directly.\n"
     } else {
       out += "\n\\section*{Backward pass \\#1}\nThe derivative of \(result) with respect to every step, "
       out += "last to first, reusing the stored values.\n"
-      out += adjointRows(trace.backward, trace, printer, zero: zero)
+      out += adjointRows(trace.backward, trace, printer)
       out += "\n\\section*{Backward pass \\#2}\nEvery parameter's derivative, from the step it enters.\n"
     }
-    out += adjointRows(trace.parameterAdjoints, trace, printer, zero: zero)
+    out += adjointRows(trace.parameterAdjoints, trace, printer)
     out += "\n\\section*{Three ways to the same numbers}\n"
     out += "The expanded closed form, backpropagation, and central differences (numerical).\n"
     out += "\\begin{center}\\small\n\\begin{tabular}{lrrrr}\n"
@@ -291,36 +284,50 @@ public struct LaTeXDocument {
     return out
   }
 
-  /// The operations both ways and the values kept, and what they say: backpropagation is
-  /// cheaper only when the parameters share enough steps.
+  /// The operations both ways and the values kept, and what they say, as `trace` does:
+  /// backpropagation is cheaper only when the parameters share enough steps, and a growing
+  /// chain shows where that starts (``CostCrossover``).
   private func costSection(_ trace: Trace) -> String {
     let cost = trace.cost
-    let passes = cost.forwardOperations + cost.backwardOperations
     var out = "\n\\section*{Cost}\n\\begin{itemize}\n"
     out += "\\item every closed form evaluated separately: \(cost.closedFormOperations) operations;\n"
     out +=
-      "\\item one forward pass and one backward pass: \(cost.forwardOperations) + \(cost.backwardOperations) = \(passes) operations;\n"
+      "\\item one forward pass and one backward pass: \(cost.forwardOperations) + \(cost.backwardOperations) = \(cost.passOperations) operations;\n"
     let stored = cost.storedSteps
     if stored.isEmpty {
-      out += "\\item values kept in memory for the backward pass: none (it needs only the inputs).\n"
+      out += "\\item values kept in memory for the backward pass: none (its local derivatives read only the inputs).\n"
     } else {
       let names = stored.map { "$\(notation.name($0))$" }.joined(separator: ", ")
       out += "\\item values kept in memory for the backward pass: \(stored.count) (\(names)).\n"
     }
     out += "\\end{itemize}\n"
-    let parameters = trace.gradients.count
-    if passes < cost.closedFormOperations {
-      out += "The closed forms recompute the same subexpressions again and again; the backward pass "
-      out += "reuses what the forward pass stored and saves \(cost.closedFormOperations - passes) operations here, "
-      out += "at the price of the values kept, which is why training needs more memory than inference.\n"
-    } else {
-      let steps = trace.forward.count
-      let what = parameters == 1 ? "one parameter" : "\(parameters) parameters"
-      out += "Here backpropagation is not cheaper: with \(what) and "
-      out += steps == 1 ? "one step " : "\(steps) steps "
-      out += "there is little work for the derivatives to share, and the passes cost more than the closed "
-      out += "forms. The saving grows with depth and with the number of parameters that share steps "
-      out += "(try \\texttt{Examples/deep-chain.chain}).\n"
+    if cost.passesAreCheaper {
+      let ratio = Double(cost.closedFormOperations) / Double(max(1, cost.passOperations))
+      out += "The closed forms do \(String(format: "%.1f", ratio))$\\times$ the work of the two passes: each "
+      out += "recomputes subexpressions the others share, while the backward pass reuses what the forward pass "
+      out += "stored (which is why training needs more memory than inference).\n"
+      return out
+    }
+    let parameters = trace.parameterAdjoints.count
+    let steps = trace.forward.count
+    out += "Here backpropagation is not cheaper: with \(parameters) parameter\(parameters == 1 ? "" : "s") and "
+    out += "\(steps) step\(steps == 1 ? "" : "s") the closed forms share little work, and the passes pay for every "
+    out += "step and adjoint. The saving grows with depth, since the closed forms repeat the chain below each "
+    out += "parameter. For the chain $f_{0} = b_{0} + w_{0} x$, $f_{k} = b_{k} + w_{k} \\sin\\left[f_{k-1}\\right]$, "
+    out += "$\\ell = \\left(f_{n} - y\\right)^{2}$:\n"
+    let crossover = CostCrossover()
+    out += "\\begin{center}\\small\n\\begin{tabular}{rrrr}\n"
+    out += "$n$ & parameters & closed forms & both passes\\\\\n\\hline\n"
+    for row in crossover.rows {
+      out += "\(row.depth) & \(row.parameters) & \(row.closedFormOperations) & \(row.passOperations)\\\\\n"
+    }
+    out += "\\end{tabular}\n\\end{center}\n"
+    switch crossover.firstDepthWherePassesWin {
+    case 0?:
+      out += "One layer with two parameters is already enough for the passes to win; after that the closed "
+      out += "forms grow like $n^{2}$, the passes like $n$.\n"
+    case let depth?: out += "The passes are cheaper from $n = \(depth)$ on.\n"
+    case nil: break
     }
     return out
   }
@@ -343,16 +350,14 @@ public struct LaTeXDocument {
   }
 
   /// `∂ℓ/∂s &= local·∂ℓ/∂c + … & &= value` rows; a negative local derivative is subtracted.
-  private func adjointRows(
-    _ adjoints: [Trace.Adjoint], _ trace: Trace, _ printer: ExpressionPrinter, zero: Set<String>
-  ) -> String {
-    let shown = adjoints.filter { !zero.contains($0.target) }
-    guard !shown.isEmpty else { return "" }
+  /// (The trace has no adjoint for a step the result does not use, so no `0·…` term appears.)
+  private func adjointRows(_ adjoints: [Trace.Adjoint], _ trace: Trace, _ printer: ExpressionPrinter) -> String {
+    guard !adjoints.isEmpty else { return "" }
     let graph = trace.graph
     let partial = { (name: String) in notation.partial(of: resultName, withRespectTo: name) }
-    let rows = shown.map { adjoint in
+    let rows = adjoints.map { adjoint in
       var terms = ""
-      let contributions = adjoint.contributions.filter { c in c.consumer.map { !zero.contains($0) } ?? true }
+      let contributions = adjoint.contributions
       for (i, c) in contributions.enumerated() {
         let (negative, magnitude) = c.consumer == nil ? (false, c.local) : graph.splitSign(c.local)
         var term: String

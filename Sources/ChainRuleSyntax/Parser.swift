@@ -34,10 +34,10 @@ public struct Parser {
   /// The deepest `depth` reached.
   private var deepest = 0
   /// Open brackets around the current token, to tell a stray `)` from an empty group.
-  private var openGroups = 0
+  var openGroups = 0
   /// Whether a number here may multiply the name or bracket after it (`2x`): not in an
   /// exponent, where `x^2 y` would otherwise silently read as x^(2y).
-  private var numberMayMultiply = true
+  var numberMayMultiply = true
   private var defined: Set<String> = []
   /// The spans of the `e`s read as Euler's number, so `e^u` reads as exp(u).
   private var eulerSpans: Set<SourceSpan> = []
@@ -170,7 +170,7 @@ public struct Parser {
     return names[Int(index)]
   }
 
-  private var current: Token { tokens[index] }
+  var current: Token { tokens[index] }
 
   /// The name a `.name` token stands for; nil for other tokens.
   private func name(of token: Token) -> String? {
@@ -183,7 +183,7 @@ public struct Parser {
     return i < tokens.count ? tokens[i].kind : .end
   }
 
-  private mutating func advance() -> Token {
+  mutating func advance() -> Token {
     let token = tokens[index]
     if index < tokens.count - 1 { index += 1 }
     return token
@@ -317,7 +317,7 @@ public struct Parser {
 
   // MARK: Pratt core
 
-  private enum Power {
+  enum Power {
     static let sum = 10
     static let product = 20
     static let prefix = 30
@@ -336,7 +336,7 @@ public struct Parser {
   // The recursive functions below keep their frames small (errors are built in helpers), so the
   // nesting limit is reached before an 8 MB stack runs out, even in a debug build.
 
-  private mutating func parseExpression(_ minimumPower: Int) throws(Diagnostic) -> SyntaxTree {
+  mutating func parseExpression(_ minimumPower: Int) throws(Diagnostic) -> SyntaxTree {
     depth += 1
     defer { depth -= 1 }
     guard depth <= Self.maximumDepth else { throw nestingTooDeep() }
@@ -384,6 +384,13 @@ public struct Parser {
       }
       return Self.binary(kind, left, right)
     }
+    if case .superscript(let exponent) = kind {
+      // `x²` binds as `x^2` does; as a postfix it takes no right operand.
+      guard Power.power > minimumPower || Power.power == minimumPower else { return nil }
+      let token = advance()
+      let power = SyntaxTree.number(exponent, token.span)
+      return .binary(.power, left, power, left.span.merged(with: token.span))
+    }
     guard startsOperand(kind) else { return nil }
     // In LaTeX, operands side by side multiply, as `·` does: `\omega_1 x`, `2 \sin x \cos x`.
     // A number is never a right factor: `x 2` is as ambiguous in LaTeX as in plain text.
@@ -418,7 +425,7 @@ public struct Parser {
 
   private func startsOperand(_ kind: Token.Kind) -> Bool {
     switch kind {
-    case .number, .name, .openParen, .openBracket, .openBrace: true
+    case .number, .name, .openParen, .openBracket, .openBrace, .squareRoot, .indicator: true
     default: false
     }
   }
@@ -430,6 +437,9 @@ public struct Parser {
     case .minus, .plus: return try parseSigned(token)
     case .openParen, .openBracket, .openBrace: return try parseGroup(token)
     case .name: return try parseName(token)
+    case .bar: return try parseAbsoluteValue(token)
+    case .squareRoot: return try parseSquareRoot(token)
+    case .indicator: return try parseIndicator(token)
     default: throw unexpectedOperand(token)
     }
   }
@@ -635,7 +645,7 @@ public struct Parser {
     }
   }
 
-  private func unexpected(expecting what: String, at token: Token? = nil) -> Diagnostic {
+  func unexpected(expecting what: String, at token: Token? = nil) -> Diagnostic {
     let token = token ?? current
     switch token.kind {
     case .closeParen, .closeBracket, .closeBrace:

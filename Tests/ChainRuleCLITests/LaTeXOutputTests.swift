@@ -101,8 +101,12 @@ import Testing
     let result = ChainRuleCommand.run(arguments: arguments)
     #expect(result.exitCode == 0, "\(result.stderr)")
     #expect(!result.stdout.contains("$$"))
-    #expect(result.stdout.contains("values kept in memory for the backward pass: none (it needs only the inputs)"))
-    #expect(result.stdout.contains("Here backpropagation is not cheaper: with one parameter and one step"))
+    #expect(
+      result.stdout.contains(
+        "values kept in memory for the backward pass: none (its local derivatives read only the inputs)"))
+    #expect(result.stdout.contains("Here backpropagation is not cheaper: with 1 parameter and 1 step the closed forms"))
+    // Where the passes start to win, on a growing chain.
+    #expect(result.stdout.contains("$n$ & parameters & closed forms & both passes\\\\\n\\hline\n0 & 2 & "))
     // A one-step formula has no backward pass #1 to show.
     #expect(!result.stdout.contains("Backward pass \\#1"))
     #expect(result.stdout.contains("\\section*{Backward pass}\n$\\ell$ is computed in one step"))
