@@ -282,10 +282,8 @@ import Testing
         let variables = try #require(object?["variables"] as? [String], "\(file): \(json.stderr)")
         point = variables.enumerated().map { "\($1)=\(0.3 + 0.1 * Double($0))" }.joined(separator: ",")
       }
-      // Rule-by-rule steps for the two textbook models (the others' steps are pages long).
-      let steps = ["toy-model.chain", "sigmoid-network.chain"].contains(file) ? ["--steps"] : []
       documents.append(
-        (name + "-at", ["--file", example(file), "--at", point, "--step-names", "--update", "0.1"] + steps))
+        (name + "-at", ["--file", example(file), "--at", point, "--steps", "--step-names", "--update", "0.1"]))
     }
     for (index, small) in smallFormulas.enumerated() {
       documents.append(("formula\(index)", [small.formula, "--steps"]))
