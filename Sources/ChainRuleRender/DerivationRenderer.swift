@@ -36,6 +36,8 @@ public struct DerivationRenderer {
     ExpressionPrinter(graph: derivation.graph, notation: notation, brackets: brackets)
   }
   private var variable: String { notation.name(derivation.variable) }
+  /// `\partial` in LaTeX when the formula has several variables (the book's partials), else `d`.
+  private var d: String { notation == .latex && derivation.variables.count > 1 ? "\\partial" : "d" }
 
   /// d(target)/dx as written: `du₁/dω₀` for a name, `d/dω₀[…]` otherwise.
   func derivativeText(_ target: NodeID) -> String {
@@ -45,14 +47,17 @@ public struct DerivationRenderer {
     }
     if case .symbol(let name) = graph[target] {
       switch notation {
-      case .latex: return "\\frac{d \(notation.name(name))}{d \(variable)}"
+      case .latex: return "\\frac{\(d) \(notation.name(name))}{\(d) \(variable)}"
       case .unicode: return "d\(notation.name(name))/d\(variable)"
       case .plain: return "d\(name)/d\(variable)"
       }
     }
     let inner = printer.string(target)
     switch notation {
-    case .latex: return "\\frac{d}{d \(variable)}\\left[" + inner + "\\right]"
+    case .latex:
+      // `\Bigl[ … \Bigr]`, not `\left[ … \right]`: a long argument may break across lines.
+      let size = inner.contains("\\frac") ? "Big" : "big"
+      return "\\frac{\(d)}{\(d) \(variable)}\\\(size)l[" + inner + "\\\(size)r]"
     default:
       if case .call = graph[target] { return "d/d\(variable) " + inner }
       return "d/d\(variable)[" + inner + "]"
