@@ -380,6 +380,14 @@ public struct LaTeXDocument {
     }
     return "\\begin{align*}\n" + rows.joined(separator: "\\\\\n") + "\n\\end{align*}\n"
   }
+  /// `latex` with its `\left`/`\right` brackets made `\bigl`/`\bigr`: TeX breaks a line of inline
+  /// math only outside a `\left … \right` group, so a wide nested equation can then wrap at any
+  /// `+` or `\cdot` (at the price of brackets of one fixed size).
+  static func breakable(_ latex: String) -> String {
+    latex.replacingOccurrences(of: "\\left(", with: "\\bigl(").replacingOccurrences(of: "\\right)", with: "\\bigr)")
+      .replacingOccurrences(of: "\\left[", with: "\\bigl[").replacingOccurrences(of: "\\right]", with: "\\bigr]")
+  }
+
   private func derivationSection(_ variable: String) -> String {
     let derivation = Derivation(formula: formula, variable: variable)
     let renderer = DerivationRenderer(
@@ -387,7 +395,12 @@ public struct LaTeXDocument {
     let lhs = notation.partial(of: resultName, withRespectTo: variable)
     var out = "\n\\subsection*{How $\(inlinePartial(variable))$ is obtained}\n"
     let definitions = renderer.definitions
-    if !definitions.isEmpty {
+    if definitions.contains(where: { LaTeXLayout.width($0.1) > 60 }) {
+      // Too wide for one display line: each on a line of text, where it may wrap.
+      out += "With the inner functions\n\\begin{itemize}\\raggedright\n"
+      out += definitions.map { "\\item[] $\\displaystyle \($0.0) = \(Self.breakable($0.1))$\n" }.joined()
+      out += "\\end{itemize}\n"
+    } else if !definitions.isEmpty {
       out += "With the inner functions\n\\begin{align*}\n"
       out += definitions.map { "\($0.0) &= \($0.1)" }.joined(separator: "\\\\\n")
       out += "\n\\end{align*}\n"
@@ -399,7 +412,8 @@ public struct LaTeXDocument {
     out += renderer.rows.map { row in
       // A wide equation starts below its rule's name, on the full width.
       let wide = LaTeXLayout.width(row.equation) + Double(row.rule.count) > 52
-      var line = "\\item[\(row.rule):] " + (wide ? "\\mbox{}\\\\\n" : "") + "$\\displaystyle \(row.equation)$"
+      let equation = wide ? Self.breakable(row.equation) : row.equation
+      var line = "\\item[\(row.rule):] " + (wide ? "\\mbox{}\\\\\n" : "") + "$\\displaystyle \(equation)$"
       if let note = row.note { line += " \\quad (as $\\displaystyle \(note)$)" }
       return line + "\n"
     }.joined()

@@ -96,7 +96,9 @@ public struct LaTeXLayout {
 
   private static func commandWidth(_ name: String) -> Double {
     switch name {
-    case "left", "right", "bigl", "bigr", "frac", "operatorname", "mathit", "mathbf", "mathrm", "text", "": 0
+    // `\left(` grows with what it holds, so nested ones come out wider than a plain bracket.
+    case "left", "right": 0.3
+    case "bigl", "bigr", "frac", "operatorname", "mathit", "mathbf", "mathrm", "text", "": 0
     case "cdot": 1.5
     case "sin", "cos", "tan", "exp", "log", "max", "min": 3
     case "tanh", "sinh", "cosh": 4
