@@ -11,9 +11,11 @@ import ChainRuleSyntax
 /// result (`ℓ` for a bare formula). `h_k` takes the index after the `f` it consumes, so the toy
 /// model reads `f₀ = β₀ + ω₀·x, h₁ = sin(f₀), f₁ = β₁ + ω₁·h₁, …`. In a sum that mixes the
 /// model with data alone (`β₃ + ω₃·h₃ − y`), the model part becomes its own step, giving the
-/// book's `f₃ = β₃ + ω₃·h₃`, `ℓ = (f₃ − y)²`. Definitions name their own steps; where the user
-/// wrote definitions, the steps the cut adds are `t₁, t₂, …`, since the book's `f₀` would claim a
-/// meaning (the first layer) it does not have there.
+/// book's `f₃ = β₃ + ω₃·h₃`, `ℓ = (f₃ − y)²`. Definitions name their own steps. The steps the cut
+/// adds take the book's names in a formula without definitions and in a definition that holds a
+/// model written out (two function applications or more, as `f[x, φ] = β₃ + ω₃·cos[…]`); in
+/// other definitions they are `t₁, t₂, …`, since there the book's `f₀` would claim a meaning (the
+/// first layer) it does not have (`ℓ = (p + q − y)²` adds `t₁ = p + q`).
 struct StepCutter {
   let graph: ExpressionGraph
   let granularity: StepGranularity
@@ -27,8 +29,8 @@ struct StepCutter {
   private var nextF = 0
   private var nextH = 1
   private var nextT = 1
-  /// Whether added steps take the book's names f_k and h_k (a formula without definitions).
-  private let textbookNames: Bool
+  /// Whether added steps take the book's names f_k and h_k; set per definition.
+  var textbookNames: Bool
 
   init(
     graph: ExpressionGraph, granularity: StepGranularity, dataNames: Set<String>, reserved: Set<String>,

@@ -28,13 +28,30 @@ public struct ForwardProgram {
     }
     var cutter = StepCutter(
       graph: graph, granularity: granularity, dataNames: dataNames,
-      reserved: Set(formula.variables + formula.program.definitions.compactMap(\.name)),
-      textbookNames: formula.program.definitions.count == 1)
+      reserved: Set(formula.variables + formula.program.definitions.compactMap(\.name)))
+    let single = formula.program.definitions.count == 1
     for definition in formula.program.definitions {
       let body = graph.build(definition.body)
+      cutter.textbookNames = single || Self.holdsFunctionApplications(body, atLeast: 2, in: graph)
       cutter.cutDefinition(body, named: definition.name ?? formula.resultName)
     }
     steps = cutter.steps
+  }
+
+  /// Whether `id` holds `count` function applications or more (a walk that stops there).
+  private static func holdsFunctionApplications(_ id: NodeID, atLeast count: Int, in graph: ExpressionGraph) -> Bool {
+    var found = 0
+    var seen: Set<NodeID> = []
+    var stack = [id]
+    while let next = stack.popLast() {
+      guard seen.insert(next).inserted else { continue }
+      if graph.kind(next) == .call {
+        found += 1
+        if found >= count { return true }
+      }
+      for slot in graph.operandSlots(next) { stack.append(graph.operand(atSlot: slot)) }
+    }
+    return false
   }
 
   /// The parameters in the order they enter the forward pass (β₀, ω₀, β₁, … for the toy model):

@@ -99,6 +99,9 @@ struct REPL {
     }
     if isDefinition {
       definitions.append(line)
+      // The definitions so far are a formula too, whose result is the last: `:trace` after
+      // `ℓ = (f − y)^2` traces ℓ.
+      lastFormula = source
       let name = line.split(separator: "=", maxSplits: 1)[0].trimmingCharacters(in: .whitespaces)
       return ("defined \(name)\n", false)
     }

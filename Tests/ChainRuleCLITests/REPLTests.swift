@@ -25,6 +25,19 @@ import Testing
     #expect(out.hasSuffix("f = w*x\n"))
   }
 
+  /// The toy model typed as the book writes it, definition by definition: `:trace` traces the
+  /// last definition, with the book's step names inside the model and the user's own f.
+  @Test func traceAfterDefinitionsTracesTheLastOne() {
+    let out = Self.run(
+      Self.lines(
+        "f[x, φ] = β₃ + ω₃·cos[β₂ + ω₂·exp(β₁ + ω₁·sin[β₀ + ω₀·x])]", "ℓ = (f - y)^2",
+        ":at beta0=1,beta1=2,beta2=-3,beta3=0.4,omega0=0.1,omega1=-0.4,omega2=2,omega3=3,x=2.3,y=2", ":trace"))
+    #expect(!out.contains("type a formula first"))
+    #expect(out.contains("  f0 = beta0 + omega0*x   = 1.23\n"))
+    #expect(out.contains("  h3 = cos(f2)            = 0.657421369472\n"))
+    #expect(out.contains("  f = beta3 + omega3*h3   = 2.37226410842\n"))
+  }
+
   @Test func ctrlDClosesThePromptLine() {
     #expect(Self.run(Self.lines("f = w*x") + [.end], interactive: true) == "defined f\n\n")
     #expect(Self.run(Self.lines("f = w*x") + [.end], interactive: false) == "defined f\n")
