@@ -39,8 +39,10 @@ public struct Parser {
   /// exponent, where `x^2 y` would otherwise silently read as x^(2y).
   var numberMayMultiply = true
   private var defined: Set<String> = []
-  /// Each name used before any line defined it, and its first use (for use before definition).
-  private var firstUseBeforeDefinition: [String: SourceSpan] = [:]
+  /// Every name used in a formula, in order (checked for use before definition).
+  private var nameUses: [(name: String, span: SourceSpan)] = []
+  /// False inside the argument list of a reference, `f[x, φ]`: only notation, no use.
+  private var notesUses = true
   /// The spans of the `e`s read as Euler's number, so `e^u` reads as exp(u).
   private var eulerSpans: Set<SourceSpan> = []
   /// The name on the left of the line being parsed, and whether its body has used it.
@@ -216,15 +218,18 @@ public struct Parser {
   }
 
   /// Lines are read in order: a name used on a line before the line that defines it is refused
-  /// (`a = 1 + b; b = x`), with the caret under its first use. The first use of every name not
-  /// yet defined is noted while parsing (``reference(_:_:)``), so this is one lookup per line.
+  /// (`a = 1 + b; b = x`), with the caret under its first use. The uses were noted while
+  /// parsing (``reference(_:_:)``); a formula of one line has nothing to check.
   private func refuseUseBeforeDefinition(_ definitions: [Definition]) throws(Diagnostic) {
+    var definedAt: [String: SourceSpan] = [:]
     for definition in definitions {
-      guard let name = definition.name, let nameSpan = definition.nameSpan, let use = firstUseBeforeDefinition[name],
-        use.start < nameSpan.start
-      else { continue }
+      if let name = definition.name, let span = definition.nameSpan, definedAt[name] == nil { definedAt[name] = span }
+    }
+    for use in nameUses {
+      guard let nameSpan = definedAt[use.name], use.span.start < nameSpan.start else { continue }
       throw Diagnostic(
-        .usedBeforeDefinition(name, useLine: line(of: use.start), definitionLine: line(of: nameSpan.start)), at: use)
+        .usedBeforeDefinition(use.name, useLine: line(of: use.span.start), definitionLine: line(of: nameSpan.start)),
+        at: use.span)
     }
   }
 
@@ -275,7 +280,7 @@ public struct Parser {
     if let definingName, name.utf8.count == definingName.utf8.count && name == definingName {
       bodyUsesDefiningName = true
     }
-    if !defined.contains(name), firstUseBeforeDefinition[name] == nil { firstUseBeforeDefinition[name] = span }
+    if notesUses { nameUses.append((name, span)) }
     // e and π stay names (`2·π·r` prints as written); the evaluator gives them their values.
     if name == "e" { eulerSpans.insert(span) }
     return .name(name, span)
@@ -489,7 +494,11 @@ public struct Parser {
         // of any other.
         let defining = definingName
         definingName = nil
-        defer { definingName = defining }
+        notesUses = false
+        defer {
+          definingName = defining
+          notesUses = true
+        }
         for argument in try parseArguments(after: open) {
           guard case .name = argument else {
             throw Diagnostic(.argumentsNotSubstituted(name), at: argument.span)
