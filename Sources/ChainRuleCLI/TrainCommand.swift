@@ -37,7 +37,7 @@ enum TrainCommand {
         "--compare); for a model with one input column, also the fitted curve over the data."),
       CommandOption("--format", value: "<format>", help: "plain or unicode (default: unicode on a terminal)."),
       CommandOption("--file", short: "-f", value: "<path>", help: "Read the model from a file."),
-    ],
+    ] + MatrixTrainCommand.options,
     discussion: """
       Prints the loss after every epoch and a loss curve at the end (with --compare, each run's
       first and last loss and its fitted parameters).
@@ -46,6 +46,8 @@ enum TrainCommand {
     run: { arguments, context throws(CommandError) in try run(arguments, context) })
 
   static func run(_ arguments: Arguments, _ context: CommandContext) throws(CommandError) -> CommandResult {
+    var context = context
+    if let matrix = try MatrixTrainCommand.run(arguments, &context) { return matrix }
     let (stdin, isTerminal) = (context.stdin, context.isTerminal)
     let command = "train"
     guard let dataPath = arguments.values["--data"] else {
