@@ -25,7 +25,7 @@ public enum ChainRuleCommand {
   static let subcommands: [Subcommand] = [
     DiffCommand.declaration, CheckCommand.declaration, TraceCommand.declaration, LaTeXCommand.declaration,
     TrainCommand.declaration, GraphCommand.declaration, GradeCommand.declaration, ExerciseCommand.declaration,
-    REPL.declaration,
+    REPL.declaration, CodeCommand.declaration,
   ]
 
   /// The subcommand named `name`.
