@@ -40,6 +40,12 @@ public struct MatrixCostRenderer {
     return (n < 0 ? "−" : "") + out
   }
 
+  /// `3.7e−08` (a Unicode minus in Unicode output).
+  static func scientific(_ value: Double, _ notation: Notation) -> String {
+    let text = String(format: "%.1e", value)
+    return notation == .unicode ? text.replacingOccurrences(of: "-", with: "−") : text
+  }
+
   /// `100 KiB`, `1.5 MiB`.
   public static func bytes(_ n: Int) -> String {
     let units = ["bytes", "KiB", "MiB", "GiB"]
@@ -84,7 +90,7 @@ public struct MatrixCostRenderer {
           rows.append([
             "\(printer.name(check.variable))[\(entry.row),\(entry.column)]",
             MatrixValueFormat.number(entry.symbolic, notation), MatrixValueFormat.number(entry.numeric, notation),
-            String(format: "%.1e", error), entry.agrees ? "ok" : "DISAGREE",
+            Self.scientific(error, notation), entry.agrees ? "ok" : "DISAGREE",
           ])
         }
       }
