@@ -11,6 +11,7 @@ enum TrainCommand {
       "chainrule train <model> --data <file.csv> --lr <rate> [--batch <n>] [--epochs <n>]",
       "                       [--optimizer sgd|momentum|adam] [--seed <n>] [--at <values>]",
       "                       [--compare] [--plot <file.svg>]",
+      "chainrule train -f <model.chain> --random <seed> --lr <rate> [--iterations <n>] [--every <n>]   (matrix mode)",
     ],
     arguments: [HelpEntry("<model>", "A loss for ONE data row, e.g. '(b + w*x - y)^2', or definitions.")],
     options: [
