@@ -107,6 +107,37 @@ import Testing
     #expect(!output.contains("MISMATCH") && output.contains(" ok"), "\(output)")
   }
 
+  /// Every kind of node has a NumPy spelling that computes what ChainRule computes.
+  @Test(
+    .enabled(if: hasNumPy, "needs python3 with numpy"),
+    arguments: [
+      "A: m×n; b: 1×n; c: m×1; R: m×n; l = sum(R ⊙ (b ⊙ A - c))", "A: m×n; R: m×n; l = sum(R ⊙ softmax(A))",
+      "a: n; r: n; l = sum(r ⊙ softmax(a))", "X: m×k; W: k×n; y: m×1; l = crossentropy(softmax(X·W), y)",
+      "A: n×k; B: k×n; l = trace(A·B)", "A: m×n; B: m×n; l = ‖A‖² + norm(B) + mean(A, axis=0).sum()",
+      "A: m×n; B: 1×n; R: m×n; l = sum(R ⊙ max(A, B)) + sum(A / (B ⊙ B + 1))/m",
+      "A: m×n; R: m×n; l = sum(R ⊙ (A ⊙ A + 1)^(-0.5)) + sum(sigmoid(A) + tanh(A)) + sum(s·A·t)",
+    ])
+  func numpySpellsEveryOperation(_ source: String) throws {
+    let at = ["--at", "m=3,k=4,n=2,s=0.7,t=1.3"]
+    let code = chainrule(["code", source] + at)
+    #expect(code.exitCode == 0, "\(code.stderr)")
+    let json = chainrule(["diff", source, "--format", "json", "--random", "2"] + at)
+    let (script, inputs) = (Self.temporary("p.py"), Self.temporary("in.json"))
+    try code.stdout.write(to: script, atomically: true, encoding: .utf8)
+    try json.stdout.write(to: inputs, atomically: true, encoding: .utf8)
+    defer { for url in [script, inputs] { try? FileManager.default.removeItem(at: url) } }
+    let (status, output) = try Self.run(try #require(Self.python), [script.path, inputs.path])
+    #expect(status == 0, "\(output)")
+    let got = Self.printed(output)
+    let expected = try Self.reference(json.stdout)
+    #expect(
+      abs((got["l"] ?? .nan) - (expected["value"] ?? 0)) <= 1e-9 * max(1, abs(expected["value"] ?? 0)), "\(output)")
+    for (name, norm) in expected where name != "value" {
+      #expect(abs((got[name] ?? .nan) - norm) <= 1e-9 * max(1, norm), "\(name): \(output)")
+    }
+    #expect(!output.contains("MISMATCH"), "\(output)")
+  }
+
   /// The Swift program compiles, draws the inputs of --random SEED, and prints ChainRule's loss.
   @Test(.enabled(if: swiftc != nil, "needs swiftc")) func swiftProgramCompilesAndAgrees() throws {
     let options = ["--at", "lambda=0.1", "--random", "3"]
