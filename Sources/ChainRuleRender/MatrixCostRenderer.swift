@@ -147,7 +147,12 @@ public struct MatrixCostRenderer {
       out += " values (8 bytes each in float64)"
     }
     out += "\n"
-    if let batch = entries.commonFactors.first, let n = bindings.value(of: .named(batch)),
+    // The size every term grows with; of several, the one declared first (the batch, N).
+    let common = entries.commonFactors
+    if let batch = common.min(by: {
+      (order.firstIndex(of: $0) ?? order.count) < (order.firstIndex(of: $1) ?? order.count)
+    }),
+      let n = bindings.value(of: .named(batch)),
       let count = entries.value(bindings)
     {
       out +=

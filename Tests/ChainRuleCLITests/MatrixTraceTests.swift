@@ -77,6 +77,13 @@ import Testing
     #expect(small.stdout.contains("  2*N*H + N*D_out = 18 values = 144 bytes in float64\n"), "\(small.stdout)")
   }
 
+  /// Memory grows with the batch: of the sizes every term has (N and C), the one declared first.
+  @Test func memoryOfSoftmaxRegression() {
+    let result = chainrule("trace", "-f", MatrixCommandTests.softmax, "--format", "unicode")
+    #expect(result.stdout.contains("  P (N×C)\n  N·C = 24 values = 192 bytes in float64\n"), "\(result.stdout)")
+    #expect(result.stdout.contains("  in proportion to N: at N = 16, 48 values (384 bytes)\n"))
+  }
+
   @Test func byteUnits() {
     #expect(MatrixCostRenderer.bytes(102_400) == "100 KiB")
     #expect(MatrixCostRenderer.bytes(144) == "144 bytes")
