@@ -29,9 +29,10 @@ enum MatrixCommand {
     guard let input = try matrixInput(arguments, "trace", &context) else { return nil }
     let request = try request(arguments, input, command: "trace", isTerminal: context.isTerminal)
     let report = try report(request, inputs: try inputs(request), named: true)
-    if request.json { return CommandResult(stdout: report.json()) }
+    let costs = MatrixCostRenderer(report: report, checks: try gradientChecks(report, request))
+    if request.json { return CommandResult(stdout: report.json(extra: costs.json())) }
     var text = MatrixTraceRenderer(report: report).text(request.notation, full: arguments.flags.contains("--full"))
-    text += MatrixCostRenderer(report: report, checks: try gradientChecks(report, request)).text(request.notation)
+    text += costs.text(request.notation)
     if request.notation == .plain { text = MatrixValueFormat.ascii(text) }
     return CommandResult(stdout: text, stderr: notes(request))
   }

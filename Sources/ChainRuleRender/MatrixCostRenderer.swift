@@ -60,19 +60,24 @@ public struct MatrixCostRenderer {
     return "\(text) \(units[unit])"
   }
 
-  public func text(_ notation: Notation) -> String {
-    let formula = report.formula
-    let graph = formula.graph
-    let bindings = formula.bindings
-    let printer = MatrixPrinter(graph: graph, notation: notation, names: formula.stepNames)
-    let order =
-      formula.program.sizeBindings.map { $0.0 }
-      + formula.program.declarations.flatMap { declaration in
+  /// The size names in the file's order: its bindings, then its declarations.
+  var sizeOrder: [String] {
+    let program = report.formula.program
+    return program.sizeBindings.map { $0.0 }
+      + program.declarations.flatMap { declaration in
         [declaration.shape.rows, declaration.shape.columns].compactMap { size -> String? in
           if case .named(let name) = size { return name }
           return nil
         }
       }
+  }
+
+  public func text(_ notation: Notation) -> String {
+    let formula = report.formula
+    let graph = formula.graph
+    let bindings = formula.bindings
+    let printer = MatrixPrinter(graph: graph, notation: notation, names: formula.stepNames)
+    let order = sizeOrder
     func polynomial(_ p: MatrixCost.Polynomial) -> String {
       let text = p.text(multiply: "·", order: order, bindings: bindings)
       guard let value = p.value(bindings) else { return text }
@@ -162,5 +167,54 @@ public struct MatrixCostRenderer {
     out += "  prediction (the forward pass alone) stores none of them: each step can be freed once the\n"
     out += "  next one is computed; training keeps them from the forward pass until the backward pass\n"
     return out
+  }
+
+  /// The same as JSON fields: `gradientCheck` (each sampled entry), `cost` (each count as a
+  /// formula in the sizes and a number) and `memory` (the stored values, their count and bytes).
+  public func json() -> [(String, JSONValue)] {
+    let formula = report.formula
+    let bindings = formula.bindings
+    let printer = MatrixPrinter(graph: formula.graph, notation: .plain, names: formula.stepNames)
+    let cost = MatrixCost(formula: formula, gradients: report.rows.map(\.node))
+    func count(_ p: MatrixCost.Polynomial) -> JSONValue {
+      .object([
+        ("formula", .string(p.text(multiply: "*", order: sizeOrder, bindings: bindings))),
+        ("value", p.value(bindings).map { .integer($0) } ?? .null),
+      ])
+    }
+    let checks = checks.flatMap { check in
+      check.entries.map { entry -> JSONValue in
+        .object([
+          ("wrt", .string(check.variable)), ("row", .integer(entry.row)), ("column", .integer(entry.column)),
+          ("backprop", .number(entry.symbolic)), ("numeric", .number(entry.numeric)),
+          ("relativeError", .number(Self.relativeError(entry.symbolic, entry.numeric))),
+          ("agrees", .bool(entry.agrees)),
+        ])
+      }
+    }
+    let entries = cost.storedEntries
+    let stored = cost.stored.map { value -> JSONValue in
+      .object([
+        ("expression", .string(value.name ?? printer.string(value.node))),
+        ("shape", report.shapeJSON(value.shape)),
+      ])
+    }
+    return [
+      ("gradientCheck", .array(checks)),
+      (
+        "cost",
+        .object([
+          ("closedForms", count(cost.closedForms)), ("forward", count(cost.forward)),
+          ("backward", count(cost.backward)),
+        ])
+      ),
+      (
+        "memory",
+        .object([
+          ("stored", .array(stored)), ("values", count(entries)),
+          ("bytes", entries.value(bindings).map { .integer($0 * 8) } ?? .null),
+        ])
+      ),
+    ]
   }
 }

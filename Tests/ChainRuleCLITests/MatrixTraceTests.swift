@@ -84,6 +84,26 @@ import Testing
     #expect(result.stdout.contains("  in proportion to N: at N = 16, 48 values (384 bytes)\n"))
   }
 
+  /// `trace --format json` carries the check, the costs and the memory for scripts.
+  @Test func traceJSON() throws {
+    let result = chainrule(
+      "trace", "-f", Self.twoLayer, "--format", "json", "--random", "2", "--at", MatrixCommandTests.small)
+    #expect(result.exitCode == 0, "\(result.stderr)")
+    let json = try #require(JSONDocument(result.stdout))
+    let checks = try #require(json.object["gradientCheck"] as? [[String: Any]])
+    #expect(checks.count == 6)
+    #expect(checks.allSatisfy { $0["agrees"] as? Bool == true && ($0["relativeError"] as? Double ?? 1) < 1e-6 })
+    let cost = try #require(json.object["cost"] as? [String: [String: Any]])
+    // N=4, D_in=5, H=3, D_out=2: 2·4·5·3 + 2·4·3·2 + 4·3 + 4·4·2.
+    #expect(cost["forward"]?["value"] as? Int == 120 + 48 + 12 + 32)
+    #expect(cost["forward"]?["formula"] as? String == "2*N*D_in*H + 2*N*H*D_out + 4*N*D_out + N*H")
+    let memory = try #require(json.object["memory"] as? [String: Any])
+    #expect(memory["bytes"] as? Int == (2 * 4 * 3 + 4 * 2) * 8)
+    let stored = try #require(memory["stored"] as? [[String: Any]])
+    #expect(stored.map { $0["expression"] as? String } == ["h", "h_relu", "y_pred - y"])
+    #expect(stored.first?["shape"] as? [Int] == [4, 3])
+  }
+
   @Test func byteUnits() {
     #expect(MatrixCostRenderer.bytes(102_400) == "100 KiB")
     #expect(MatrixCostRenderer.bytes(144) == "144 bytes")
