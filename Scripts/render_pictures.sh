@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Draws the pictures docs/ shows, the way BrowserRenderingTests checks them: chainrule writes
-# each SVG and headless Chromium screenshots it at its own size into docs/images/.
+# Draws the pictures docs/ shows, the way BrowserRenderingTests and LessonPageTests check them:
+# chainrule writes each SVG (and a lesson page) and headless Chromium screenshots it into
+# docs/images/: an SVG at its own size, the page at 1000 pixels wide, its top 2700 (the model,
+# the graph and the forward and backward passes).
 #   Scripts/render_pictures.sh [path/to/chainrule]     (default: a release build)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -40,3 +42,9 @@ for svg in "$work"/*.svg; do
     "file://$svg" >/dev/null 2>&1
   echo "wrote docs/images/$name.png (${width}×${height})"
 done
+
+"$BIN" html -f Examples/toy-model.chain --at "$TOYAT" -o "$work/lesson-toy-model.html" >/dev/null
+"$CHROMIUM" --headless --no-sandbox --disable-gpu --hide-scrollbars --force-device-scale-factor=1 \
+  --user-data-dir="$work/profile" --window-size=1000,2700 --screenshot=docs/images/lesson-toy-model.png \
+  "file://$work/lesson-toy-model.html" >/dev/null 2>&1
+echo "wrote docs/images/lesson-toy-model.png (1000×2700, the top of the page)"

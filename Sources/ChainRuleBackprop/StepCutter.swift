@@ -11,7 +11,9 @@ import ChainRuleSyntax
 /// result (`ℓ` for a bare formula). `h_k` takes the index after the `f` it consumes, so the toy
 /// model reads `f₀ = β₀ + ω₀·x, h₁ = sin(f₀), f₁ = β₁ + ω₁·h₁, …`. In a sum that mixes the
 /// model with data alone (`β₃ + ω₃·h₃ − y`), the model part becomes its own step, giving the
-/// book's `f₃ = β₃ + ω₃·h₃`, `ℓ = (f₃ − y)²`. Definitions name their own steps.
+/// book's `f₃ = β₃ + ω₃·h₃`, `ℓ = (f₃ − y)²`. Definitions name their own steps; where the user
+/// wrote definitions, the steps the cut adds are `t₁, t₂, …`, since the book's `f₀` would claim a
+/// meaning (the first layer) it does not have there.
 struct StepCutter {
   let graph: ExpressionGraph
   let granularity: StepGranularity
@@ -24,12 +26,19 @@ struct StepCutter {
   private var stepByExpression: [NodeID: String] = [:]
   private var nextF = 0
   private var nextH = 1
+  private var nextT = 1
+  /// Whether added steps take the book's names f_k and h_k (a formula without definitions).
+  private let textbookNames: Bool
 
-  init(graph: ExpressionGraph, granularity: StepGranularity, dataNames: Set<String>, reserved: Set<String>) {
+  init(
+    graph: ExpressionGraph, granularity: StepGranularity, dataNames: Set<String>, reserved: Set<String>,
+    textbookNames: Bool = true
+  ) {
     self.graph = graph
     self.granularity = granularity
     self.dataNames = dataNames
     self.usedNames = reserved
+    self.textbookNames = textbookNames
   }
 
   /// Cuts `body` into steps, the last of which is named `name`.
@@ -134,6 +143,10 @@ struct StepCutter {
     }
     let name: String
     switch kind {
+    case _ where !textbookNames:
+      while usedNames.contains("t\(nextT)") { nextT += 1 }
+      name = "t\(nextT)"
+      nextT += 1
     case .arithmetic:
       while usedNames.contains("f\(nextF)") { nextF += 1 }
       name = "f\(nextF)"

@@ -28,7 +28,8 @@ public struct ForwardProgram {
     }
     var cutter = StepCutter(
       graph: graph, granularity: granularity, dataNames: dataNames,
-      reserved: Set(formula.variables + formula.program.definitions.compactMap(\.name)))
+      reserved: Set(formula.variables + formula.program.definitions.compactMap(\.name)),
+      textbookNames: formula.program.definitions.count == 1)
     for definition in formula.program.definitions {
       let body = graph.build(definition.body)
       cutter.cutDefinition(body, named: definition.name ?? formula.resultName)
@@ -119,6 +120,15 @@ public struct Trace {
     public var backwardOperations: Int
     /// The steps whose values the backward pass reads.
     public var storedSteps: [String]
+
+    /// Operations of both passes together.
+    public var passOperations: Int { forwardOperations + backwardOperations }
+
+    /// Whether the two passes do less work than the closed forms evaluated one by one.
+    ///
+    /// They need not: with few parameters and short chains the closed forms share little, and
+    /// the passes pay for every step and adjoint.
+    public var passesAreCheaper: Bool { passOperations < closedFormOperations }
   }
 
   /// The formula traced.
@@ -197,10 +207,14 @@ public struct Trace {
         adjointValue[step.name] = 1
         continue
       }
-      for consumer in (users[step.name] ?? []).filter({ $0 > index }).map({ steps[$0] }) {
+      // A consumer with no adjoint is a step the result does not use: its term would be 0.
+      for consumer in (users[step.name] ?? []).filter({ $0 > index }).map({ steps[$0] })
+      where adjointValue[consumer.name] != nil {
         let d = local(consumer.expression, step.name)
         contributions.append(Contribution(consumer: consumer.name, local: d, localValue: value(d)))
       }
+      // A step the result does not use has no adjoint and no line.
+      guard !contributions.isEmpty else { continue }
       let total = contributions.reduce(0.0) { $0 + $1.localValue * (adjointValue[$1.consumer ?? ""] ?? 0) }
       adjointValue[step.name] = total
       backward.append(
@@ -212,7 +226,7 @@ public struct Trace {
     var parameterAdjoints: [Adjoint] = []
     for parameter in parameters {
       var contributions: [Contribution] = []
-      for step in (users[parameter] ?? []).map({ steps[$0] }) {
+      for step in (users[parameter] ?? []).map({ steps[$0] }) where adjointValue[step.name] != nil {
         let d = local(step.expression, parameter)
         contributions.append(Contribution(consumer: step.name, local: d, localValue: value(d)))
       }

@@ -132,13 +132,23 @@ public struct Trainer {
     return (loss / n, total.map { $0 / n })
   }
 
+  /// Training stopped in ``epoch``: at ``parameters`` the loss or its gradient has no finite
+  /// value (``error`` says where, or is nil when the loss is merely not finite).
+  public struct Divergence: Error, Sendable {
+    public var epoch: Int
+    public var parameters: [Double]
+    public var error: EvaluationError?
+    /// The epochs completed before.
+    public var history: [Epoch]
+  }
+
   /// Runs `epochs` epochs from `initial` values; `progress` is called after each epoch.
   ///
-  /// - Throws: ``EvaluationError`` when the loss has no value on some row.
+  /// - Throws: ``Divergence`` when the loss has no finite value (overflow, a domain error).
   public func train(
     from initial: [Double], rate: Double, epochs: Int, batchSize: Int?, optimizer: Optimizer, seed: UInt64,
     progress: (Epoch) -> Void = { _ in }
-  ) throws(EvaluationError) -> (parameters: [Double], history: [Epoch]) {
+  ) throws(Divergence) -> (parameters: [Double], history: [Epoch]) {
     var theta = initial
     var velocity = [Double](repeating: 0, count: theta.count)
     var secondMoment = [Double](repeating: 0, count: theta.count)
@@ -153,7 +163,12 @@ public struct Trainer {
       while start < order.count {
         let rows = order[start..<min(start + batch, order.count)]
         start += batch
-        let (_, g) = try lossAndGradient(at: theta, rows: rows)
+        let g: [Double]
+        do throws(EvaluationError) {
+          g = try lossAndGradient(at: theta, rows: rows).gradient
+        } catch {
+          throw Divergence(epoch: epoch, parameters: theta, error: error, history: history)
+        }
         step += 1
         for i in theta.indices {
           switch optimizer {
@@ -171,7 +186,13 @@ public struct Trainer {
           }
         }
       }
-      let loss = try lossAndGradient(at: theta, rows: order.indices).loss
+      let loss: Double
+      do throws(EvaluationError) {
+        loss = try lossAndGradient(at: theta, rows: order.indices).loss
+      } catch {
+        throw Divergence(epoch: epoch, parameters: theta, error: error, history: history)
+      }
+      guard loss.isFinite else { throw Divergence(epoch: epoch, parameters: theta, error: nil, history: history) }
       let record = Epoch(number: epoch, loss: loss)
       history.append(record)
       progress(record)

@@ -14,17 +14,26 @@ public enum ChainRuleCommand {
   ///   - arguments: The command-line arguments.
   ///   - stdin: Reads all of standard input, or nil if it is not UTF-8.
   ///   - isTerminal: Whether standard output is a terminal (chooses Unicode output).
+  ///   - executable: The program's path as run (`CommandLine.arguments[0]`); after bare
+  ///     `swift run chainrule` the toy model's output ends with how to run `chainrule` itself.
   /// - Returns: The text for stdout and stderr and the exit code.
   public static func run(
-    arguments: [String], stdin: @escaping @Sendable () -> String? = { nil }, isTerminal: Bool = false
+    arguments: [String], stdin: @escaping @Sendable () -> String? = { nil }, isTerminal: Bool = false,
+    executable: String? = nil
   ) -> CommandResult {
-    LargeStack.run { execute(arguments: arguments, stdin: stdin, isTerminal: isTerminal) }
+    var result = LargeStack.run { execute(arguments: arguments, stdin: stdin, isTerminal: isTerminal) }
+    if arguments.isEmpty, result.exitCode == ExitCode.success, let hint = ToyModel.directRunHint(executable: executable)
+    {
+      result.stdout += hint
+    }
+    return result
   }
 
   /// Every subcommand, in the order the main help lists them.
   static let subcommands: [Subcommand] = [
     DiffCommand.declaration, CheckCommand.declaration, TraceCommand.declaration, LaTeXCommand.declaration,
-    TrainCommand.declaration, GraphCommand.declaration, GradeCommand.declaration, ExerciseCommand.declaration,
+    TrainCommand.declaration, GraphCommand.declaration, HTMLCommand.declaration, GradeCommand.declaration,
+    ExerciseCommand.declaration,
     REPL.declaration, CodeCommand.declaration,
   ]
 

@@ -6,12 +6,16 @@ enum CheckCommand {
     name: "check",
     summary: "Compare the symbolic derivatives with central differences.",
     overview: "Check symbolic derivatives against central finite differences.",
-    usage: ["chainrule check <formula> --at <point> [--wrt <names>] [--format <format>]"],
+    usage: ["chainrule check <formula> --at <point> [--wrt <names>] [--data <names>] [--format <format>]"],
     arguments: [HelpEntry("<formula>", "A formula or definitions, as for 'diff'.")],
     options: [
       CommandOption("--at", value: "<point>", help: "The point, e.g. x=1.5,y=-2 (required)."),
       CommandOption("--wrt", value: "<names>", help: "The variables to check (default: all)."),
+      CommandOption(
+        "--data", value: "<names>", help: "The data names, e.g. x,y, as for 'trace': only the other variables",
+        "(the parameters) are checked."),
       CommandOption("--format", value: "<format>", help: "plain, unicode or json."),
+      ReluConvention.option,
       CommandOption.file,
     ],
     discussion: """
@@ -28,7 +32,24 @@ enum CheckCommand {
     if arguments.values["--format"] == "latex" {
       throw .usage("check prints plain, unicode or json; for LaTeX use 'chainrule latex … --at …'", command: "check")
     }
-    let request = try GradientRequest(arguments, command: "check", stdin: stdin, isTerminal: isTerminal)
+    var dataNames: [String] = []
+    if let text = arguments.values["--data"] {
+      dataNames = try OptionValues.names(text, option: "--data", command: "check")
+    }
+    var unknownData: [String] = []
+    let request = try GradientRequest(
+      arguments, command: "check", stdin: stdin, isTerminal: isTerminal,
+      defaultVariables: { formula in
+        unknownData = dataNames.filter { !formula.variables.contains($0) }
+        let parameters = formula.variables.filter { !dataNames.contains($0) }
+        // A formula of data names only (e.g. `sin(x·y)`): check all of them.
+        return parameters.isEmpty ? formula.variables : parameters
+      })
+    if !unknownData.isEmpty {
+      throw .usage(
+        "--data: \(unknownData.joined(separator: ", ")) \(unknownData.count == 1 ? "is not a variable" : "are not variables") of the formula; its variables are "
+          + request.formula.variables.joined(separator: ", "), command: "check")
+    }
     guard let point = request.point, let values = request.pointValues else {
       throw .usage("check needs a point: add --at name=value,…", command: "check")
     }

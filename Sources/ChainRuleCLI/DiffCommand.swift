@@ -25,6 +25,7 @@ enum DiffCommand {
         "(default: unicode on a terminal, plain otherwise)."),
       CommandOption.file,
       CommandOption("--steps", help: "Show how each derivative is obtained, one named rule per line."),
+      ReluConvention.option,
       CommandOption(
         "--full", help: "Print closed forms of any size (larger than 10000 operations",
         "are otherwise summarised)."),
@@ -43,7 +44,10 @@ enum DiffCommand {
     defaultVariables: ((Formula) -> [String])? = nil
   ) throws(CommandError) -> CommandResult {
     var context = context
-    if let matrix = try MatrixCommand.diff(arguments, &context) { return matrix }
+    if let matrix = try MatrixCommand.diff(arguments, &context) {
+      try ReluConvention.checkMatrixMode(arguments, command: "diff")
+      return matrix
+    }
     let request = try GradientRequest(
       arguments, command: "diff", stdin: context.stdin, isTerminal: context.isTerminal,
       defaultVariables: defaultVariables ?? { $0.variables })

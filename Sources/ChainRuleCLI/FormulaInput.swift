@@ -44,10 +44,13 @@ struct FormulaInput {
     return FormulaInput(source: formula, name: "input")
   }
 
-  /// Parses the formula, rendering any diagnostic with its caret.
-  func parse() throws(CommandError) -> Formula {
-    do {
-      return try Formula(parsing: source)
+  /// Parses the formula, rendering any diagnostic with its caret; `relu` follows `convention`.
+  func parse(relu convention: ReluConvention = .zero) throws(CommandError) -> Formula {
+    do throws(Diagnostic) {
+      guard convention != .zero else { return try Formula(parsing: source) }
+      let program = convention.apply(to: try Parser.parse(source))
+      if let problem = program.constantWithoutValue() { throw problem }
+      return Formula(program: program)
     } catch {
       var notes = namedFile.map { ["note: '\($0)' is a file; to read the formula from it, write -f \($0)"] } ?? []
       if MatrixParser.declaresShapes(source) {

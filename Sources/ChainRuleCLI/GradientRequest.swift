@@ -12,6 +12,8 @@ struct GradientRequest {
   var json: Bool
   /// Notes on `--at` names the formula does not use.
   var pointNotes: [String] = []
+  /// relu′(0), from `--relu-grad-at-zero`.
+  var relu: ReluConvention
 
   /// Closed forms larger than this are summarised unless `--full` is given.
   static let printLimit = 10_000
@@ -25,7 +27,8 @@ struct GradientRequest {
     defaultVariables: (Formula) -> [String] = { $0.variables }
   ) throws(CommandError) {
     input = try FormulaInput.read(arguments, command: command, stdin: stdin)
-    formula = try input.parse()
+    relu = try ReluConvention(arguments, command: command)
+    formula = try input.parse(relu: relu)
     variables =
       try arguments.values["--wrt"].map { (text) throws(CommandError) in
         try OptionValues.names(text, option: "--wrt", command: command)

@@ -8,24 +8,33 @@ enum LaTeXCommand {
     summary: "Write the derivation as a LaTeX document.",
     overview: "Write a formula's derivatives as a LaTeX document that compiles with pdflatex.",
     usage: [
-      "chainrule latex <formula> [--at <point>] [--wrt <names>] [--steps] [--graph] [--fragment]",
-      "                       [--brackets square|round] [-o <file>]",
+      "chainrule latex <formula> [--at <point>] [--wrt <names>] [--steps] [--step-names]",
+      "                       [--update <rate>] [--graph] [--fragment] [--brackets square|round]",
+      "                       [-o <file>]",
     ],
     arguments: [HelpEntry("<formula>", "A formula or definitions, as for 'diff'.")],
     options: [
-      CommandOption("--wrt", value: "<names>", help: "The variables to differentiate by (default: all)."),
+      CommandOption(
+        "--wrt", value: "<names>", help: "The variables to differentiate by (default: the parameters,",
+        "as for 'trace')."),
       CommandOption(
         "--at", value: "<point>", help: "Add values, the forward pass, both backward passes and the",
         "comparison table of 'trace'."),
       CommandOption("--data", value: "<names>", help: "The data names for the trace (as for 'trace')."),
       CommandOption("--steps", help: "Add the rule-by-rule derivation of every derivative."),
       CommandOption(
+        "--step-names", help: "Write each derivative first in the definitions' own names",
+        "(∂E/∂w₅ = out_h₁·∂E/∂net_o₁), as 'diff' does, then expanded."),
+      CommandOption(
+        "--update", value: "<rate>", help: "With --at: add one gradient-descent step θ ← θ − rate·∂ℓ/∂θ",
+        "(as for 'trace')."),
+      CommandOption(
         "--graph", help: "Add the computation graph as a TikZ picture (loads graphicx and tikz;",
         "see 'chainrule graph')."),
       CommandOption("--fragment", help: "Print only the body, for \\input."),
       CommandOption(
-        "--brackets", value: "<style>", help: "square (default, as the book) or round brackets for function",
-        "arguments."),
+        "--brackets", value: "<style>", help: "square (default, as the book: exp keeps round ones) or round",
+        "brackets for function arguments."),
       CommandOption("--output", short: "-o", value: "<file>", help: "Write to a file instead of standard output."),
       CommandOption.file,
     ],
@@ -54,9 +63,21 @@ enum LaTeXCommand {
         let data = dataNames ?? Trace.defaultDataNames(among: formula.variables)
         return defaultParameters(ForwardProgram(formula: formula, dataNames: data), data)
       })
+    var rate: Double? = nil
+    if let text = arguments.values["--update"] {
+      guard let value = Double(text.replacingMinus()), value.isFinite else {
+        throw .usage("--update expects a learning rate, e.g. --update 0.5; found '\(text)'", command: "latex")
+      }
+      guard request.pointValues != nil else {
+        throw .usage("--update needs a point to step from: add --at name=value,…", command: "latex")
+      }
+      rate = value
+    }
     var document = LaTeXDocument(
       formula: request.formula, variables: request.variables, point: request.point,
       includeSteps: arguments.flags.contains("--steps"), brackets: brackets)
+    document.stepNames = arguments.flags.contains("--step-names")
+    document.updateRate = rate
     let formula = request.formula
     let data = dataNames ?? Trace.defaultDataNames(among: formula.variables)
     let program = ForwardProgram(formula: formula, dataNames: data)

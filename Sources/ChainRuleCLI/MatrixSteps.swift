@@ -114,14 +114,14 @@ enum MatrixSteps {
             text + String(repeating: " ", count: max(1, width - text.count))
           }
           out += "  " + cell(label, 13) + cell(MatrixValueFormat.number(a, notation), 19)
-          out += cell(MatrixValueFormat.number(b, notation), 19) + ValueFormat.error(abs(a - b)) + "\n"
+          out += cell(MatrixValueFormat.number(b, notation), 19) + ValueFormat.error(abs(a - b), notation) + "\n"
         }
       }
       if gradient.count > 12 { out += "  … (\(gradient.count - 12) more entries)\n" }
       out +=
         worst <= 1e-9
         ? "  all \(gradient.count) entries of \(printer.name(row.variable)) agree\n"
-        : "  entries of \(printer.name(row.variable)) DIFFER (largest relative difference \(ValueFormat.error(worst)))\n"
+        : "  entries of \(printer.name(row.variable)) DIFFER (largest relative difference \(ValueFormat.error(worst, notation)))\n"
     }
     if inputs == nil { out += "  add --random SEED to compare every entry with the matrix formula\n" }
     return out

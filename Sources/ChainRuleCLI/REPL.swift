@@ -14,8 +14,10 @@ struct REPL {
     arguments: [],
     options: [],
     discussion: """
-      On a terminal the line has editing and history (libedit, when the system has it); piped
-      input runs one line at a time, for scripts and tests. Errors never end the session.
+      On a terminal the line has editing (← →, Home, End, Ctrl-U) and history (↑ ↓, kept in
+      ~/.chainrule_history between sessions); Ctrl-C abandons the line and keeps the session and
+      its definitions; Ctrl-D or :quit leaves. Piped input runs one line at a time, for scripts
+      and tests. Errors never end the session.
 
       \(REPL.help)
       """,
@@ -35,6 +37,8 @@ struct REPL {
   /// Whether the point and variables are the toy model's, to be dropped with the next formula.
   private var settingsFromToyModel = false
   let isTerminal: Bool
+  /// The lines typed, in this session and earlier ones.
+  var history: REPLHistory
 
   static let help = """
     Type a formula to see its derivatives, e.g.  sin(x)^2*y
@@ -48,15 +52,21 @@ struct REPL {
       :grade 2*x      check your own derivative of the last formula (by :wrt, or 'dl/dw = …');
                       :grade --trace dl/df2 = … checks a line of the backward pass
       :defs           list the definitions;  :clear forgets them
-      :help           this text;  :quit (or Ctrl-D) leaves
+      :history        the lines typed before (also ↑ and ↓), kept in ~/.chainrule_history
+      :help           this text;  :quit (or Ctrl-D) leaves;  Ctrl-C abandons the line
 
     """
 
-  init(isTerminal: Bool) { self.isTerminal = isTerminal }
+  init(isTerminal: Bool, history: REPLHistory = REPLHistory(path: nil)) {
+    self.isTerminal = isTerminal
+    self.history = history
+  }
 
   /// A session that starts on the built-in toy model at the book's point, so `:trace` works at once.
-  static func startingWithToyModel(isTerminal: Bool) -> (REPL, String) {
-    var repl = REPL(isTerminal: isTerminal)
+  static func startingWithToyModel(
+    isTerminal: Bool, history: REPLHistory = REPLHistory(path: nil)
+  ) -> (REPL, String) {
+    var repl = REPL(isTerminal: isTerminal, history: history)
     let lines = ToyModel.source.split(separator: "\n").map(String.init).filter { !$0.hasPrefix("#") }
     repl.definitions = Array(lines.dropLast())
     repl.point = ToyModel.point
@@ -98,7 +108,81 @@ struct REPL {
       settingsFromToyModel = false
     }
     lastFormula = source
+    if let missing = missingValues(source) {
+      // The symbolic derivatives need no point; the values wait for the missing ones.
+      return (run(["diff", source], withPoint: false) + "the point gives no value for \(missing)\n", false)
+    }
     return (run(["diff", source]), false)
+  }
+
+  /// The formula's variables and step names (what `:wrt` may name), or nil if it does not parse.
+  private func names(in source: String) -> (variables: [String], steps: [String])? {
+    guard let formula = try? Formula(parsing: source) else { return nil }
+    return (formula.variables, formula.definitions.keys.sorted())
+  }
+
+  /// The variables of `source` that `:at` gives no value, and how to add them (`y: type :at
+  /// x=2,y=…`); nil if it gives them all (or no point is set).
+  private func missingValues(_ source: String) -> String? {
+    guard let point, let given = try? OptionValues.point(point, command: "repl"),
+      let variables = names(in: source)?.variables
+    else { return nil }
+    let missing = variables.filter { name in !given.contains { $0.0 == name } }
+    guard !missing.isEmpty else { return nil }
+    let list = missing.map { isTerminal ? Notation.unicode.name($0) : $0 }.joined(separator: ", ")
+    let example = missing.map { "\($0)=…" }.joined(separator: ",")
+    return "\(list): type :at \(point),\(example) to see the values"
+  }
+
+  /// `:at x=1,y=2`: the point, checked now so a mistake is reported where it was typed.
+  private mutating func setPoint(_ argument: String) -> String {
+    let text = argument.replacingOccurrences(of: " ", with: "")
+    guard !text.isEmpty else {
+      point = nil
+      return "point cleared\n"
+    }
+    if let item = text.split(separator: ",").first(where: { $0.hasSuffix("=") }) {
+      return "error: :at needs a value after '\(item)', e.g. :at \(item)1.5 (the point is unchanged)\n"
+    }
+    do throws(CommandError) {
+      _ = try OptionValues.point(text, command: "repl")
+    } catch {
+      guard case .usage(let message, _) = error else { return error.text }
+      let worded = message.replacingOccurrences(of: "--at", with: ":at")
+        .replacingOccurrences(of: "e.g. x=", with: "e.g. :at x=")
+      return "error: \(worded) (the point is unchanged)\n"
+    }
+    point = text
+    return "point: \(text)\n"
+  }
+
+  /// `:wrt w,b`: the variables, refused when the last formula has no such name.
+  private mutating func setVariables(_ argument: String) -> String {
+    let text = argument.replacingOccurrences(of: " ", with: "")
+    guard !text.isEmpty else {
+      wrt = nil
+      return "differentiating by every variable\n"
+    }
+    let requested: [String]
+    do throws(CommandError) {
+      requested = try OptionValues.names(text, option: ":wrt", command: "repl")
+    } catch {
+      guard case .usage(let message, _) = error else { return error.text }
+      return "error: \(message)\n"
+    }
+    if let formula = lastFormula, let (variables, steps) = names(in: formula) {
+      let unknown = requested.filter { !variables.contains($0) && !steps.contains($0) }
+      if !unknown.isEmpty {
+        let unicode = isTerminal
+        let shown = { (names: [String]) in names.map { unicode ? Notation.unicode.name($0) : $0 } }
+        let noun = unknown.count == 1 ? "is not a variable" : "are not variables"
+        return "error: :wrt: \(shown(unknown).joined(separator: ", ")) \(noun) of the last formula; "
+          + "its variables are \(shown(variables).joined(separator: ", ")) (still differentiating by "
+          + "\(wrt ?? "every variable"))\n"
+      }
+    }
+    wrt = text
+    return "differentiating by \(text)\n"
   }
 
   private mutating func command(_ line: String) -> (output: String, quit: Bool) {
@@ -110,12 +194,12 @@ struct REPL {
     case ":help", ":h", ":?": return (Self.help, false)
     case ":at":
       settingsFromToyModel = false
-      point = argument.isEmpty ? nil : argument.replacingOccurrences(of: " ", with: "")
-      return (point.map { "point: \($0)\n" } ?? "point cleared\n", false)
+      return (setPoint(argument), false)
     case ":wrt":
       settingsFromToyModel = false
-      wrt = argument.isEmpty ? nil : argument.replacingOccurrences(of: " ", with: "")
-      return (wrt.map { "differentiating by \($0)\n" } ?? "differentiating by every variable\n", false)
+      return (setVariables(argument), false)
+    case ":history":
+      return (history.listing, false)
     case ":defs":
       return (definitions.isEmpty ? "no definitions\n" : definitions.joined(separator: "\n") + "\n", false)
     case ":clear":
@@ -130,12 +214,17 @@ struct REPL {
       switch name {
       case ":trace":
         guard point != nil else { return ("error: :trace needs a point: set one with :at x=1,…\n", false) }
+        if let missing = missingValues(formula) {
+          return ("error: :trace needs a value for every variable; the point gives none for \(missing)\n", false)
+        }
         return (run(["trace", formula]), false)
-      case ":steps": return (run(["diff", formula, "--steps"]), false)
-      default: return (run(["latex", formula, "--fragment"]), false)
+      case ":steps": return (run(["diff", formula, "--steps"], withPoint: missingValues(formula) == nil), false)
+      default: return (run(["latex", formula, "--fragment"], withPoint: missingValues(formula) == nil), false)
       }
     default:
-      let known = [":at", ":wrt", ":trace", ":steps", ":latex", ":grade", ":defs", ":clear", ":help", ":quit"]
+      let known = [
+        ":at", ":wrt", ":trace", ":steps", ":latex", ":grade", ":defs", ":clear", ":history", ":help", ":quit",
+      ]
       var message = "error: unknown command '\(name)'"
       if let best = Suggestion.closest(to: name, among: known) { message += "; did you mean '\(best)'?" }
       return (message + " (:help lists the commands)\n", false)
@@ -143,13 +232,13 @@ struct REPL {
   }
 
   /// Runs a subcommand with the session's point and variables; errors become text.
-  private func run(_ arguments: [String]) -> String {
+  private func run(_ arguments: [String], withPoint: Bool = true) -> String {
     var arguments = arguments
-    if let point { arguments += ["--at", point] }
+    if let point, withPoint { arguments += ["--at", point] }
     if let wrt { arguments += ["--wrt", wrt] }
     if arguments[0] != "latex" { arguments += ["--format", isTerminal ? "unicode" : "plain"] }
     let result = ChainRuleCommand.execute(arguments: arguments, stdin: { nil }, isTerminal: isTerminal)
-    return result.stdout + result.stderr
+    return result.stdout + Self.sessionWording(result.stderr)
   }
 
   /// `:grade <answer>` (or `:grade --trace <line>`) on `formula`, by the session's `:wrt`.
@@ -166,76 +255,93 @@ struct REPL {
     guard !answer.isEmpty else { return "error: type your derivative after :grade, e.g. :grade 2*x\n" }
     arguments += ["--answer", answer, "--format", isTerminal ? "unicode" : "plain"]
     let result = ChainRuleCommand.execute(arguments: arguments, stdin: { nil }, isTerminal: isTerminal)
-    return result.stdout + result.stderr
+    return result.stdout + Self.sessionWording(result.stderr)
+  }
+
+  /// A subcommand's messages as the session says them: the options the REPL set are its
+  /// commands (`--wrt` is `:wrt`), and there is no command line to look up in `--help`.
+  static func sessionWording(_ messages: String) -> String {
+    messages.split(separator: "\n", omittingEmptySubsequences: false)
+      .filter { !($0.hasPrefix("see 'chainrule ") && $0.hasSuffix("--help'")) }
+      .map { line in
+        let worded = line.replacingOccurrences(of: "--wrt", with: ":wrt").replacingOccurrences(of: "--at", with: ":at")
+        return worded.hasPrefix("error: :wrt") ? worded + " (:wrt alone differentiates by every variable)" : worded
+      }
+      .joined(separator: "\n")
   }
 
   /// Runs a whole session over `lines`, as with piped input; returns everything printed.
   static func session(_ text: String, isTerminal: Bool = false) -> String {
     var repl = REPL(isTerminal: isTerminal)
+    var input = ScriptedInput(text.split(separator: "\n", omittingEmptySubsequences: false).map { .line(String($0)) })
     var out = ""
-    for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
-      let (output, quit) = repl.handle(String(line))
-      out += output
-      if quit { break }
-    }
+    run(&repl, input: &input) { out += $0 }
     return out
   }
-}
 
-/// Reads lines with editing and history from the system's libedit when it can be loaded,
-/// else with `readLine()`. Loaded with `dlopen` at run time, so the package has no dependency.
-final class LineReader {
-  private typealias ReadLine = @convention(c) (UnsafePointer<CChar>?) -> UnsafeMutablePointer<CChar>?
-  private typealias AddHistory = @convention(c) (UnsafePointer<CChar>?) -> Int32
-  private var readLineFunction: ReadLine?
-  private var addHistoryFunction: AddHistory?
-
-  init() {
-    for library in ["libedit.so.2", "libedit.so", "libreadline.so.8", "libreadline.so"] {
-      guard let handle = dlopen(library, RTLD_NOW) else { continue }
-      if let symbol = dlsym(handle, "readline") {
-        readLineFunction = unsafeBitCast(symbol, to: ReadLine.self)
-        if let history = dlsym(handle, "add_history") {
-          addHistoryFunction = unsafeBitCast(history, to: AddHistory.self)
+  /// Runs `repl` on `input` until `:quit` or the end, writing as it goes.
+  ///
+  /// A line is recorded in the history, then handled. Ctrl-C (``REPLInput/interrupt``) drops
+  /// the line and keeps the session; the end of interactive input closes the prompt's line.
+  static func run(_ repl: inout REPL, input: inout some REPLInputSource, write: (String) -> Void) {
+    var interrupted = false
+    while true {
+      switch input.next(prompt: "chainrule> ", history: repl.history.entries) {
+      case .line(let line):
+        repl.history.add(line)
+        let (output, quit) = repl.handle(line)
+        // Ctrl-C while the line was worked out came too late to drop it: the result stands.
+        _ = InterruptSignal.take()
+        write(output)
+        if quit { return }
+      case .interrupt:
+        if !interrupted {
+          write("(Ctrl-C drops the line; the definitions are kept. :quit or Ctrl-D leaves)\n")
+          interrupted = true
         }
+      case .end:
+        if input.isInteractive { write("\n") }
         return
       }
     }
-  }
-
-  /// The next line, or nil at end of input.
-  func read(prompt: String) -> String? {
-    if let readLineFunction {
-      guard let pointer = prompt.withCString({ readLineFunction($0) }) else { return nil }
-      defer { free(pointer) }
-      let line = String(cString: pointer)
-      if !line.trimmingCharacters(in: .whitespaces).isEmpty { _ = addHistoryFunction?(pointer) }
-      return line
-    }
-    FileHandle.standardOutput.write(Data(prompt.utf8))
-    return readLine()
   }
 }
 
 extension ChainRuleCommand {
   /// The interactive REPL on a terminal: reads, prints as it goes, until `:quit` or Ctrl-D.
+  ///
+  /// Ctrl-C abandons the line being typed (or the result being worked out) and the session,
+  /// with its definitions, goes on. The history is kept in `~/.chainrule_history`.
   public static func runInteractiveREPL(startWithToyModel: Bool = false) -> Int32 {
-    let reader = LineReader()
-    var repl = REPL(isTerminal: true)
+    let write = { (text: String) in FileHandle.standardOutput.write(Data(text.utf8)) }
+    let history = REPLHistory(path: REPLHistory.defaultPath())
+    var repl = REPL(isTerminal: true, history: history)
     if startWithToyModel {
-      let (session, output) = REPL.startingWithToyModel(isTerminal: true)
+      let (session, output) = REPL.startingWithToyModel(isTerminal: true, history: history)
       repl = session
-      print("ChainRule \(version): the built-in toy model at the book's point\n")
-      FileHandle.standardOutput.write(Data(output.utf8))
-      print("\nType :trace to watch backpropagation reach these numbers, a formula of your own, or :help.")
+      write("ChainRule \(version): the built-in toy model at the book's point\n\n" + output)
+      write("\nType :trace to watch backpropagation reach these numbers, a formula of your own, or :help.\n")
+      write(ToyModel.directRunHint(executable: CommandLine.arguments.first) ?? "")
     } else {
-      print("ChainRule \(version): type a formula, or :help")
+      write("ChainRule \(version): type a formula, or :help\n")
     }
-    while let line = reader.read(prompt: "chainrule> ") {
-      let (output, quit) = repl.handle(line)
-      FileHandle.standardOutput.write(Data(output.utf8))
-      if quit { break }
+    InterruptSignal.install()
+    if var terminal = TerminalInput() {
+      REPL.run(&repl, input: &terminal, write: write)
+    } else {
+      var piped = LinesInput()
+      REPL.run(&repl, input: &piped, write: write)
     }
     return ExitCode.success
+  }
+}
+
+/// Standard input read with `readLine()`, for a REPL whose input is not a terminal.
+private struct LinesInput: REPLInputSource {
+  let isInteractive = true
+
+  mutating func next(prompt: String, history: [String]) -> REPLInput {
+    FileHandle.standardOutput.write(Data(prompt.utf8))
+    return readLine().map { .line($0) } ?? .end
   }
 }

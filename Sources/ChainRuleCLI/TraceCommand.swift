@@ -23,6 +23,7 @@ enum TraceCommand {
         "--steps", value: "<cut>", help: "textbook (default): each function application is a step and the",
         "arithmetic around it one step; primitive: one step per operation."),
       CommandOption("--update", value: "<rate>", help: "Append one gradient-descent step θ ← θ − rate·∂ℓ/∂θ."),
+      ReluConvention.option,
       CommandOption("--format", value: "<format>", help: "plain, unicode or json."),
       CommandOption.file,
     ] + MatrixCommand.traceOptions,
@@ -36,7 +37,10 @@ enum TraceCommand {
 
   static func run(_ arguments: Arguments, _ context: CommandContext) throws(CommandError) -> CommandResult {
     var context = context
-    if let matrix = try MatrixCommand.trace(arguments, &context) { return matrix }
+    if let matrix = try MatrixCommand.trace(arguments, &context) {
+      try ReluConvention.checkMatrixMode(arguments, command: "trace")
+      return matrix
+    }
     let (stdin, isTerminal) = (context.stdin, context.isTerminal)
     var dataNames: Set<String>? = nil
     if let text = arguments.values["--data"] {
@@ -89,7 +93,10 @@ enum TraceCommand {
       return (rate: rate, parameters: result.parameters, lossAfter: result.lossAfter)
     }
     let renderer = TraceRenderer(trace: trace, notation: request.notation)
-    let text = request.json ? renderer.json(update: update).serialized() + "\n" : renderer.text(update: update)
+    var text = request.json ? renderer.json(update: update).serialized() + "\n" : renderer.text(update: update)
+    if !request.json, let program = try? Parser.parse(request.input.source), ReluConvention.uses(program) {
+      text += "\n" + request.relu.traceNote(request.notation)
+    }
     return CommandResult(stdout: text, stderr: request.pointNotes.map { $0 + "\n" }.joined())
   }
 }

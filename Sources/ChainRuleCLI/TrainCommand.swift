@@ -10,7 +10,7 @@ enum TrainCommand {
     usage: [
       "chainrule train <model> --data <file.csv> --lr <rate> [--batch <n>] [--epochs <n>]",
       "                       [--optimizer sgd|momentum|adam] [--seed <n>] [--at <values>]",
-      "                       [--compare] [--plot <file.svg>]",
+      "                       [--compare] [--plot <file.svg>] [--history <file.csv>]",
       "chainrule train -f <model.chain> --random <seed> --lr <rate> [--iterations <n>] [--every <n>]   (matrix mode)",
     ],
     arguments: [HelpEntry("<model>", "A loss for ONE data row, e.g. '(b + w*x - y)^2', or definitions.")],
@@ -36,12 +36,17 @@ enum TrainCommand {
       CommandOption(
         "--plot", value: "<file.svg>", help: "Draw the loss per epoch as an SVG chart (every run with",
         "--compare); for a model with one input column, also the fitted curve over the data."),
+      CommandOption(
+        "--history", value: "<file.csv>", help: "Write the loss per epoch as CSV: epoch,loss from epoch 0",
+        "(with --compare, one loss column per run)."),
       CommandOption("--format", value: "<format>", help: "plain or unicode (default: unicode on a terminal)."),
       CommandOption("--file", short: "-f", value: "<path>", help: "Read the model from a file."),
     ] + MatrixTrainCommand.options,
     discussion: """
       Prints the loss after every epoch and a loss curve at the end (with --compare, each run's
-      first and last loss and its fitted parameters).
+      first and last loss and its fitted parameters). Epoch 0 is the loss before any update. When
+      the loss stops being a finite number (the learning rate is too large), training stops and
+      says in which epoch and on which row, after the losses so far; exit 1.
 
       """,
     run: { arguments, context throws(CommandError) in try run(arguments, context) })
@@ -74,6 +79,7 @@ enum TrainCommand {
       throw .usage("--compare trains with sgd and adam itself; leave out --optimizer", command: command)
     }
     let plotPath = arguments.values["--plot"]
+    let historyPath = arguments.values["--history"]
     let input = try FormulaInput.read(arguments, command: command, stdin: stdin)
     let parsed = try input.parse()
     guard let contents = FileManager.default.contents(atPath: dataPath),
@@ -89,6 +95,21 @@ enum TrainCommand {
     }
     let columns = Set(data.columns)
     let variables = parsed.variables
+    let unused = data.columns.filter { !variables.contains($0) }
+    if unused.count == data.columns.count {
+      // Nothing would be data: every variable, x and y too, would be fitted as a parameter.
+      let dataNames = Trace.defaultDataNames(among: variables)
+      let likely = variables.filter(dataNames.contains)
+      throw .input(
+        .message(
+          "no column of \(dataPath) is a variable of the model: the columns are \(data.columns.joined(separator: ", ")) "
+            + "and the model's variables \(variables.joined(separator: ", ")); name the header row's columns after "
+            + "the model's data variables"
+            + (likely.isEmpty ? "" : " (e.g. \(likely.joined(separator: ",")))")))
+    }
+    let columnNotes = unused.map {
+      "note: the column '\($0)' of \(dataPath) is not a variable of the model; it is not used\n"
+    }
     // Parameters in the order they enter the forward pass (β₀, ω₀, β₁, … for the toy model).
     var parameters = ForwardProgram(formula: parsed, dataNames: columns).parameters(excluding: columns)
     if let wrt = arguments.values["--wrt"] {
@@ -142,28 +163,39 @@ enum TrainCommand {
       out += "\(optimizer.rawValue), learning rate \(rateText), \(mode(batch)), \(epochs) epochs, seed \(seed)\n"
     }
     var results: [(losses: [Double], parameters: [Double])] = []
+    var divergences: [String] = []
     let width = String(epochs).count
+    func epochLine(_ number: Int, _ loss: Double) -> String {
+      let number = String(number)
+      return
+        "epoch \(String(repeating: " ", count: width - number.count))\(number)  loss \(ValueFormat.text(loss, notation))\n"
+    }
+    let start: Double
+    do throws(EvaluationError) {
+      start = try trainer.lossAndGradient(at: initial, rows: data.rows.indices).loss
+    } catch {
+      throw .input(GradientRequest.describeTraining(error, formula: formula))
+    }
     for run in runs {
-      var progressLines = ""
-      do throws(EvaluationError) {
-        let start = try trainer.lossAndGradient(at: initial, rows: data.rows.indices)
-        if !compare {
-          progressLines +=
-            "epoch \(String(repeating: " ", count: width - 1))0  loss \(ValueFormat.text(start.loss, notation))\n"
-        }
+      if !compare { out += epochLine(0, start) }
+      do throws(Trainer.Divergence) {
         let result = try trainer.train(
           from: initial, rate: rate, epochs: epochs, batchSize: run.batch, optimizer: run.optimizer, seed: seed,
-          progress: { epoch in
-            guard !compare else { return }
-            let number = String(epoch.number)
-            progressLines +=
-              "epoch \(String(repeating: " ", count: width - number.count))\(number)  loss \(ValueFormat.text(epoch.loss, notation))\n"
-          })
-        results.append(([start.loss] + result.history.map(\.loss), result.parameters))
+          progress: { epoch in if !compare { out += epochLine(epoch.number, epoch.loss) } })
+        results.append(([start] + result.history.map(\.loss), result.parameters))
       } catch {
-        throw .input(GradientRequest.describeTraining(error, formula: formula))
+        if case .unboundSymbol = error.error {
+          throw .input(GradientRequest.describeTraining(error.error ?? .unboundSymbol(""), formula: formula))
+        }
+        let losses = [start] + error.history.map(\.loss)
+        let message = divergence(error, losses: losses, trainer: trainer, dataPath: dataPath, rate: rateText)
+        guard compare else {
+          out += "\nstopped: the loss diverged\n"
+          return CommandResult(stdout: out, stderr: columnNotes.joined() + message, exitCode: ExitCode.failure)
+        }
+        divergences.append("\(run.label): " + message.dropFirst("error: ".count))
+        results.append((losses + [.infinity], error.parameters))
       }
-      out += progressLines
     }
     if compare {
       var table = [["run", "loss at epoch 0", "loss at epoch \(epochs)"]]
@@ -175,11 +207,9 @@ enum TrainCommand {
       }
       out += TableLayout.render(table).split(separator: "\n").map { "  " + $0 }.joined(separator: "\n") + "\n"
     }
-    if results.contains(where: { !($0.losses.last ?? .nan).isFinite }) {
-      out += "the loss diverged: try a smaller --lr\n"
-    }
+    out += divergences.joined()
     if !compare, let losses = results.first?.losses {
-      out += "\nloss by epoch\n" + LossCurve.render(Array(losses.dropFirst()), unicode: notation == .unicode)
+      out += "\nloss by epoch\n" + LossCurve.render(losses, unicode: notation == .unicode)
     }
     out += "\nfitted parameters\n"
     var rowsTable = [
@@ -207,7 +237,43 @@ enum TrainCommand {
       }
       out += "wrote \(plotPath)\n"
     }
-    return CommandResult(stdout: out)
+    if let historyPath {
+      let header = compare ? runs.map { "loss " + $0.label.replacingOccurrences(of: ",", with: "") } : ["loss"]
+      var csv = (["epoch"] + header).joined(separator: ",") + "\n"
+      for epoch in 0...epochs {
+        csv +=
+          ([String(epoch)] + results.map { epoch < $0.losses.count ? "\($0.losses[epoch])" : "" })
+          .joined(separator: ",") + "\n"
+      }
+      do {
+        try csv.write(toFile: historyPath, atomically: true, encoding: .utf8)
+      } catch {
+        throw .input(.message("cannot write '\(historyPath)': \(error.localizedDescription)"))
+      }
+      out += "wrote \(historyPath)\n"
+    }
+    return CommandResult(stdout: out, stderr: columnNotes.joined())
+  }
+
+  /// What a divergence says: the epoch, the first row whose loss has no finite value there,
+  /// the loss before, and a smaller learning rate to try.
+  private static func divergence(
+    _ divergence: Trainer.Divergence, losses: [Double], trainer: Trainer, dataPath: String, rate: String
+  ) -> String {
+    var rowText = "summed over the rows"
+    for (index, row) in trainer.data.rows.enumerated() {
+      let loss = try? trainer.lossAndGradient(at: divergence.parameters, rows: [index])
+      guard let loss, loss.loss.isFinite, loss.gradient.allSatisfy(\.isFinite) else {
+        let values = zip(trainer.data.columns, row).map { "\($0)=\(ValueFormat.text($1, .plain))" }
+        rowText = "first on data row \(index + 1) of \(dataPath) (\(values.joined(separator: ", ")))"
+        break
+      }
+    }
+    let before = losses.last.map { ValueFormat.text($0, .plain) } ?? "?"
+    let smaller = (Double(rate) ?? 0) / 10
+    return "error: the loss diverged in epoch \(divergence.epoch): it is no longer a finite number, "
+      + "\(rowText); the loss was \(before) after epoch \(losses.count - 1) (\(ValueFormat.text(losses[0], .plain)) "
+      + "at the start). The learning rate \(rate) is too large: try a smaller --lr, e.g. --lr \(ValueFormat.text(smaller, .plain))\n"
   }
 
   private static func positiveInteger(_ text: String, option: String) throws(CommandError) -> Int {
@@ -239,7 +305,10 @@ enum LossCurve {
     let low = scale(lowest)
     // Sample (or stretch) the epochs onto the columns.
     let columns = min(width, losses.count)
-    let samples = (0..<columns).map { c in scale(losses[c * losses.count / columns]) }
+    // The first column is epoch 0, the last the last epoch.
+    let samples = (0..<columns).map { c in
+      scale(losses[columns == 1 ? 0 : c * (losses.count - 1) / (columns - 1)])
+    }
     let span = high - low
     var lines: [String] = []
     for row in (0..<height).reversed() {
@@ -265,9 +334,9 @@ enum LossCurve {
       if row == height - 2 && logScale { label = "(log scale)" }
       lines.append("  " + line + " " + label)
     }
-    lines.append(
-      "  epoch 1" + String(repeating: " ", count: max(1, columns - 7 - String(losses.count).count))
-        + String(losses.count))
+    // Epoch 0 (the loss before any update) is the first column.
+    let last = String(losses.count - 1)
+    lines.append("  epoch 0" + String(repeating: " ", count: max(1, columns - 7 - last.count)) + last)
     return lines.joined(separator: "\n") + "\n"
   }
 }

@@ -3,6 +3,10 @@ import ChainRuleSyntax
 extension CanonicalForm {
   /// Sums and products this small (in tree operations) are tried in other arrangements.
   static let tidyLimit = 40
+  /// Products this small have a minus taken into a sum, −(t − o)·o → (o − t)·o: the size of a
+  /// step's local derivative (∂E/∂o = o − t), small enough that the many intermediate products
+  /// of a large derivative are left alone (flipping them costs more than it saves).
+  static let signFlipLimit = 12
   /// The most terms an expansion may have before it is given up.
   static let expansionLimit = 24
 
@@ -25,7 +29,7 @@ extension CanonicalForm {
       let negative = (graph.numberValue(graph.operand(of: id, at: 0)) ?? 1) < 0
       expandable = graph.operandSlots(id).contains {
         let factor = graph.operand(atSlot: $0)
-        return graph.kind(factor) == .sum && (negative || mayCancel(id, factor))
+        return graph.kind(factor) == .sum && ((negative && hasNegativeTerm(factor)) || mayCancel(id, factor))
       }
     case .sum: expandable = graph.operandSlots(id).contains { productHoldsSum(graph.operand(atSlot: $0)) }
     default: return id
@@ -44,7 +48,7 @@ extension CanonicalForm {
     if kind == .product {
       for slot in graph.operandSlots(id) where graph.kind(graph.operand(atSlot: slot)) == .sum {
         consider(distribute(id, over: graph.operand(atSlot: slot)))
-        consider(signTakenIntoSum(id, graph.operand(atSlot: slot)))
+        if size <= Self.signFlipLimit { consider(signTakenIntoSum(id, graph.operand(atSlot: slot))) }
       }
     } else if expandable {
       consider(multipliedOut(id))
@@ -83,8 +87,12 @@ extension CanonicalForm {
 
   /// A product with a negative coefficient written with the sign taken into one of its sums:
   /// −(t − o)·o is (o − t)·o. Nil when the coefficient is not negative.
+  ///
+  /// Only a sum with a negative term is tried: flipping an all-positive sum only moves the minus.
   private mutating func signTakenIntoSum(_ product: NodeID, _ sum: NodeID) -> NodeID? {
-    guard let c = graph.numberValue(graph.operand(of: product, at: 0)), c < 0 else { return nil }
+    guard let c = graph.numberValue(graph.operand(of: product, at: 0)), c < 0, hasNegativeTerm(sum) else {
+      return nil
+    }
     var factors = graph.operandSlots(product).map { graph.operand(atSlot: $0) }
     factors[0] = graph.number(-c)
     guard let position = factors.firstIndex(of: sum) else { return nil }
@@ -124,6 +132,11 @@ extension CanonicalForm {
     }
   }
 
+  /// Whether a term of `sum` is written after a minus sign.
+  private func hasNegativeTerm(_ sum: NodeID) -> Bool {
+    graph.operandSlots(sum).contains { graph.isNegativeTerm(graph.operand(atSlot: $0)) }
+  }
+
   /// Whether `term` is a product with a sum among its factors.
   private func productHoldsSum(_ term: NodeID) -> Bool {
     graph.kind(term) == .product && graph.operandSlots(term).contains { graph.kind(graph.operand(atSlot: $0)) == .sum }
@@ -148,20 +161,36 @@ extension CanonicalForm {
   }
 
   /// The operations of `id` as a tree, or nil when there are more than `cap` (or `cap` < 0).
-  private func treeOperations(_ id: NodeID, cap: Int) -> Int? {
-    var total = 0
-    func visit(_ next: NodeID) -> Bool {
-      let slots = graph.operandSlots(next)
-      switch graph.kind(next) {
-      case .number, .symbol: return true
-      case .sum, .product: total += slots.count - 1
-      case .power, .call: total += 1
-      }
-      if total > cap { return false }
-      for slot in slots where !visit(graph.operand(atSlot: slot)) { return false }
-      return true
+  private mutating func treeOperations(_ id: NodeID, cap: Int) -> Int? {
+    let size = cappedTreeOperations(id)
+    return size <= cap ? size : nil
+  }
+
+  /// `id`'s tree operations (a shared subexpression counted at each use), or ``tidyLimit`` + 1
+  /// for anything larger; remembered per node, so each node is counted once. The walk stops as
+  /// soon as the count passes the limit, and every level adds at least one, so it recurses at
+  /// most ``tidyLimit`` + 1 levels whatever the depth of the formula.
+  private mutating func cappedTreeOperations(_ id: NodeID) -> Int {
+    let limit = Self.tidyLimit + 1
+    let index = Int(id.index)
+    if index < treeSizes.count, treeSizes[index] > 0 { return Int(treeSizes[index]) - 1 }
+    let slots = graph.operandSlots(id)
+    var total: Int
+    switch graph.kind(id) {
+    case .number, .symbol: return 0
+    case .sum, .product: total = slots.count - 1
+    case .power, .call: total = 1
     }
-    return cap >= 0 && visit(id) ? total : nil
+    for slot in slots where total < limit {
+      total = Swift.min(limit, total + cappedTreeOperations(graph.operand(atSlot: slot)))
+    }
+    total = Swift.min(limit, total)
+    if index >= treeSizes.count {
+      treeSizes.append(
+        contentsOf: repeatElement(0, count: index + 1 - treeSizes.count + Swift.max(64, treeSizes.count / 2)))
+    }
+    treeSizes[index] = UInt8(total + 1)
+    return total
   }
 
   /// A product multiplied out over one of its sum factors, each term's factors collected (so

@@ -21,6 +21,9 @@ public struct CanonicalForm {
   public private(set) var rulesApplied: [SimplificationRule] = []
   /// The canonical form of each node index already rewritten, −1 where not yet known.
   private var memo: [Int32] = []
+  /// Each node's tree operations, capped at ``tidyLimit`` + 1, plus one (0: not yet counted);
+  /// see ``treeOperations(_:cap:)``.
+  var treeSizes: [UInt8] = []
   /// The stack that flattens nested sums and products, kept to reuse its storage.
   private var flattening: [NodeID] = []
   private var order: CanonicalOrder { CanonicalOrder(graph: graph) }

@@ -36,6 +36,8 @@ public struct DerivationRenderer {
     ExpressionPrinter(graph: derivation.graph, notation: notation, brackets: brackets)
   }
   private var variable: String { notation.name(derivation.variable) }
+  /// `\partial` in LaTeX when the formula has several variables (the book's partials), else `d`.
+  private var d: String { notation == .latex && derivation.variables.count > 1 ? "\\partial" : "d" }
 
   /// d(target)/dx as written: `du₁/dω₀` for a name, `d/dω₀[…]` otherwise.
   func derivativeText(_ target: NodeID) -> String {
@@ -45,14 +47,17 @@ public struct DerivationRenderer {
     }
     if case .symbol(let name) = graph[target] {
       switch notation {
-      case .latex: return "\\frac{d \(notation.name(name))}{d \(variable)}"
+      case .latex: return "\\frac{\(d) \(notation.name(name))}{\(d) \(variable)}"
       case .unicode: return "d\(notation.name(name))/d\(variable)"
       case .plain: return "d\(name)/d\(variable)"
       }
     }
     let inner = printer.string(target)
     switch notation {
-    case .latex: return "\\frac{d}{d \(variable)}\\left[" + inner + "\\right]"
+    case .latex:
+      // `\Bigl[ … \Bigr]`, not `\left[ … \right]`: a long argument may break across lines.
+      let size = inner.contains("\\frac") ? "Big" : "big"
+      return "\\frac{\(d)}{\(d) \(variable)}\\\(size)l[" + inner + "\\\(size)r]"
     default:
       if case .call = graph[target] { return "d/d\(variable) " + inner }
       return "d/d\(variable)[" + inner + "]"
@@ -169,15 +174,18 @@ public struct DerivationRenderer {
     }
     let graph = derivation.graph
     let assembled = ExpressionPrinter(graph: graph, notation: notation).string(derivation.assembled)
+    let result = ExpressionPrinter(graph: graph, notation: notation).string(derivation.result)
     out += "  putting the pieces together:\n    \(lhs) = \(assembled)\n"
     let rules = derivation.simplifications
-    if !rules.isEmpty {
+    // Nothing to simplify (2·x³ gives 6·x² at once): the result is the line just printed.
+    let unchanged = assembled == result
+    if !rules.isEmpty && !unchanged {
       out += "  simplified by: " + rules.map { "\($0.rawValue) (\($0.identity))" }.joined(separator: ", ") + "\n"
     }
-    if derivation.rearranged {
+    if derivation.rearranged && !unchanged {
       out += "  arranged as diff prints it (distributive law a·(b + c) = a·b + a·c):\n"
     }
-    out += "    \(lhs) = \(ExpressionPrinter(graph: graph, notation: notation).string(derivation.result))\n"
+    if !unchanged { out += "    \(lhs) = \(result)\n" }
     if let diffForm = derivation.diffForm {
       let verdict =
         derivation.agreesNumerically

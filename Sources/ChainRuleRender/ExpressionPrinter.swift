@@ -2,7 +2,8 @@ import ChainRuleExpression
 import ChainRuleSupport
 import ChainRuleSyntax
 
-/// Prints expressions of a graph as plain text, Unicode or LaTeX.
+/// Prints expressions of a graph as plain text, Unicode or LaTeX (``MathMLPrinter`` uses the
+/// same layout for MathML).
 ///
 /// The layout is the same in every notation (``ProductLayout`` and the sum rules of
 /// `DisplayLayout.swift`): sums print `−` for negative coefficients (`a + (−1)·b` → `a − b`),
@@ -220,12 +221,8 @@ final class LayoutEngine<Style: NotationStyle>: PrintingEngine {
       let term = operands[i]
       if i == base {
         if term.negative { rope.add(style.minus) }
-      } else if term.negative {
-        rope.add(" ")
-        rope.add(style.minus)
-        rope.add(" ")
       } else {
-        rope.add(" + ")
+        style.separator(negative: term.negative, in: rope)
       }
       style.put(term, in: rope)
     }
@@ -275,7 +272,7 @@ final class LayoutEngine<Style: NotationStyle>: PrintingEngine {
         operands.append(operand(factor, above: Precedence.negative))
       }
     }
-    if operands.count == base { operands.append(literal("1")) }
+    if operands.count == base { operands.append(literal(style.number(1))) }
     let numerator = base..<operands.count
     if let reciprocal = layout.coefficientBelow { operands.append(literal(style.number(reciprocal))) }
     for position in 0..<layout.factorCount {

@@ -424,15 +424,10 @@ public struct GradeRenderer {
   }
 
   private func valueText(_ value: Double) -> String {
-    var s = String(format: "%.6g", value == 0 ? 0 : value)
-    if notation == .unicode { s = s.replacingOccurrences(of: "-", with: "−") }
-    return s
+    ValueFormat.number(value, significantDigits: 6, notation)
   }
 
   private func errorText(_ value: Double) -> String {
-    guard value != 0 else { return "0" }
-    var s = String(format: "%.2g", value)
-    s = s.replacingOccurrences(of: "e+0", with: "e").replacingOccurrences(of: "e-0", with: "e-")
-    return notation == .unicode ? s.replacingOccurrences(of: "-", with: "−") : s
+    value == 0 ? "0" : ValueFormat.number(value, significantDigits: 2, notation)
   }
 }

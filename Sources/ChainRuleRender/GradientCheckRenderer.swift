@@ -39,8 +39,8 @@ public struct GradientCheckRenderer {
     for row in rows {
       lines.append([
         n.name(row.variable), ValueFormat.text(row.symbolic, n), ValueFormat.text(row.numeric, n),
-        ValueFormat.error(row.absoluteError), ValueFormat.error(row.relativeError),
-        ValueFormat.error(row.tolerance), Self.verdict(row.status),
+        ValueFormat.error(row.absoluteError, n), ValueFormat.error(row.relativeError, n),
+        ValueFormat.error(row.tolerance, n), Self.verdict(row.status),
       ])
     }
     out += TableLayout.render(lines)

@@ -64,7 +64,7 @@ public struct LaTeXLayout {
             }
             groups.append(group)
           }
-          width += scale() * (groups.map { LaTeXLayout.width($0) }.max() ?? 0) * 0.85
+          width += scale() * (groups.map { LaTeXLayout.width($0) }.max() ?? 0)
           i = k
           continue
         }
@@ -108,31 +108,76 @@ public struct LaTeXLayout {
   }
 
   /// Lines of `lhs = expression` (and `= suffix`), each narrow enough for the page.
+  ///
+  /// The suffix (a value) stays on the expression's last line when it fits there. When it does
+  /// not, the last piece moves down beside it; and a short result (one line) that would push
+  /// its value alone onto a second line is broken more finely, so the second line keeps some
+  /// of it (`2 \bigl(β_3 + … \\ - y\bigr) = 0.74`).
   public func lines(lhs: String, _ id: NodeID, suffix: String? = nil) -> [String] {
-    var pieces = self.pieces(id, budget: lineWidth - Self.width(lhs) - 2)
+    let budget = lineWidth - Self.width(lhs) - 2
+    var groups = fill(lhs: lhs, pieces(id, budget: budget), suffix: suffix)
+    if let suffix, groups.count > 1, groups[groups.count - 1].count == 1 {
+      if !moveLastPieceDown(&groups) && groups.count == 2 {
+        var finer = fill(lhs: lhs, pieces(id, budget: budget - Self.width("= " + suffix) - 2), suffix: suffix)
+        if finer[finer.count - 1].count > 1 || moveLastPieceDown(&finer), finer.count == 2 { groups = finer }
+      }
+    }
+    return groups.map(text(of:))
+  }
+
+  /// Moves the last piece of the line before the last (a lone value) down beside it, when that
+  /// fits and leaves the line before with something on it.
+  private func moveLastPieceDown(_ groups: inout [[String]]) -> Bool {
+    let last = groups.count - 1
+    guard last > 0, groups[last].count == 1, groups[last - 1].count > 1, let moved = groups[last - 1].last else {
+      return false
+    }
+    // The first line's first piece is `lhs =`: keep something after it.
+    if last - 1 == 0 && groups[0].count == 2 { return false }
+    let candidate = [moved] + groups[last]
+    guard Self.width(text(of: candidate)) <= lineWidth else { return false }
+    groups[last - 1].removeLast()
+    groups[last] = candidate
+    return true
+  }
+
+  /// `lhs =` and the pieces, filled greedily into lines; each line is a list of pieces.
+  private func fill(lhs: String, _ expressionPieces: [String], suffix: String?) -> [[String]] {
+    var pieces = expressionPieces
     if let suffix { pieces.append("= " + suffix) }
-    var lines: [String] = []
-    var current = lhs + " ="
-    var currentIsFresh = true
+    var groups: [[String]] = []
+    var current = [lhs + " ="]
+    for piece in pieces {
+      let candidate = current + [piece]
+      // The first piece always joins `lhs =`.
+      let isFresh = groups.isEmpty && current.count == 1
+      if !isFresh && Self.width(text(of: candidate)) > lineWidth {
+        groups.append(current)
+        current = [piece]
+      } else {
+        current = candidate
+      }
+    }
+    groups.append(current)
+    return groups
+  }
+
+  /// One line's text. Factors sit side by side; `\cdot` only where juxtaposition would
+  /// misread, and at the start of a continued line.
+  private func text(of pieces: [String]) -> String {
+    var line = ""
     var previous = ""
     for piece in pieces {
       let isFactor = piece.hasPrefix(Self.factorMark)
       let text = isFactor ? String(piece.dropFirst(Self.factorMark.count)) : piece
-      // Factors sit side by side; `\cdot` only where juxtaposition would misread, and at the
-      // start of a continued line.
-      let joiner = isFactor && Self.needsDot(after: previous, before: text) ? " \\cdot " : " "
-      let candidate = current + joiner + text
-      if !currentIsFresh && Self.width(candidate) > lineWidth {
-        lines.append(current)
-        current = isFactor ? "\\cdot " + text : text
+      if line.isEmpty {
+        line = isFactor ? "\\cdot " + text : text
       } else {
-        current = candidate
+        line += (isFactor && Self.needsDot(after: previous, before: text) ? " \\cdot " : " ") + text
       }
-      currentIsFresh = false
       previous = text
     }
-    lines.append(current)
-    return lines
+    return line
   }
 
   /// Marks a piece that continues a product (rather than a sum).
@@ -166,36 +211,86 @@ public struct LaTeXLayout {
         result += termPieces
       }
       return result
-    case .product(let factors):
-      let hasDenominator = factors.contains { factor in
+    case .product(let operands):
+      // A product inside a product (as the rules assemble it) is one run of factors; a negative
+      // one stays whole, so it is bracketed where it follows another factor.
+      // A nested fraction stays whole as well.
+      func isDenominator(_ factor: NodeID) -> Bool {
         if case .power(_, let e) = graph[factor], let value = graph.numberValue(e), value < 0 { return true }
         return false
       }
-      if hasDenominator { return [whole] }
+      var factors: [NodeID] = []
+      func add(_ factor: NodeID) {
+        if case .product(let inner) = graph[factor], !isNegative(factor), !inner.contains(where: isDenominator) {
+          for f in inner { add(f) }
+        } else {
+          factors.append(factor)
+        }
+      }
+      for factor in operands { add(factor) }
+      if factors.contains(where: isDenominator) { return fractionPieces(factors, whole, budget: budget) }
       var result: [String] = []
       for (i, factor) in factors.enumerated() {
         if let c = graph.numberValue(factor) {
-          result.append(c == -1 ? "-" : printer.string(factor))
+          // A negative number after another factor is bracketed: `w \cdot \left(-2\right)`.
+          if i > 0 && c < 0 {
+            result.append(Self.factorMark + "\\left(" + printer.string(factor) + "\\right)")
+          } else if i > 0 {
+            result.append(Self.factorMark + printer.string(factor))
+          } else {
+            result.append(c == -1 ? "-" : printer.string(factor))
+          }
           continue
         }
-        var factorPieces = bracketedPieces(factor, budget: budget)
+        var factorPieces = bracketedPieces(factor, budget: budget, bracketNegative: i > 0)
         if i > 0 { factorPieces[0] = Self.factorMark + factorPieces[0] }
         result += factorPieces
       }
       return mergeSign(result)
-    case .call(let function, let arguments) where function.arity == 1:
+    case .call(let function, let arguments) where function.arity == 1 && function.definition.shape == .call:
       let inner = pieces(arguments[0], budget: budget)
-      return [function.notation(.latex) + "\\bigl[" + inner[0]] + inner.dropFirst().dropLast()
-        + (inner.count > 1 ? [inner[inner.count - 1] + "\\bigr]"] : [])
-        + (inner.count == 1 ? ["\\bigr]"] : [])
+      let square = LaTeXStyle.usesSquareBrackets(function, printer.brackets)
+      let (open, close) = square ? ("\\bigl[", "\\bigr]") : ("\\bigl(", "\\bigr)")
+      return [function.notation(.latex) + open + inner[0]] + inner.dropFirst().dropLast()
+        + (inner.count > 1 ? [inner[inner.count - 1] + close] : [])
+        + (inner.count == 1 ? [close] : [])
     default:
       return [whole]
     }
   }
 
-  /// A factor's pieces, with a sum in `\bigl( … \bigr)` so it may break.
-  private func bracketedPieces(_ id: NodeID, budget: Double) -> [String] {
-    guard case .sum = graph[id] else {
+  /// A fraction too wide for a line, as `\frac{c}{denominator}` and then the numerator's
+  /// factors, which may break: `\frac{1}{2} \cdot 2 \bigl(v_{1} … \bigr) \tanh…`. A fraction
+  /// whose numerator is a constant or one unbreakable factor stays whole.
+  private func fractionPieces(_ factors: [NodeID], _ whole: String, budget: Double) -> [String] {
+    func isDenominator(_ factor: NodeID) -> Bool {
+      if case .power(_, let e) = graph[factor], let value = graph.numberValue(e), value < 0 { return true }
+      return false
+    }
+    var numerator = factors.filter { !isDenominator($0) }
+    var over = factors.filter(isDenominator)
+    var sign = ""
+    if let first = numerator.first, let c = graph.numberValue(first) {
+      numerator.removeFirst()
+      if c == -1 { sign = "-" } else { over.insert(first, at: 0) }
+    }
+    guard !numerator.isEmpty else { return [whole] }
+    var rest =
+      numerator.count == 1
+      ? bracketedPieces(numerator[0], budget: budget, bracketNegative: true)
+      : pieces(graph.product(numerator), budget: budget)
+    if rest.count == 1 && numerator.count == 1 { return [whole] }
+    if !rest[0].hasPrefix(Self.factorMark) { rest[0] = Self.factorMark + rest[0] }
+    return [sign + printer.string(graph.product(over))] + rest
+  }
+
+  /// A factor's pieces, with a sum in `\bigl( … \bigr)` so it may break; a negative factor
+  /// after another (`bracketNegative`) is bracketed too, as the book writes
+  /// `\omega_{3} \cdot \left(-\sin\left[f_{2}\right]\right)`, never `\cdot -\sin`.
+  private func bracketedPieces(_ id: NodeID, budget: Double, bracketNegative: Bool = false) -> [String] {
+    let isSum: Bool
+    if case .sum = graph[id] { isSum = true } else { isSum = false }
+    guard isSum || (bracketNegative && (isNegative(id) || printer.string(id).hasPrefix("-"))) else {
       return pieces(id, budget: budget)
     }
     let whole = printer.string(id)

@@ -6,14 +6,16 @@ import ChainRuleSyntax
 /// before a number (`2 \cdot 3`), and between a name and a bracket (`w \cdot \left(…\right)`
 /// would otherwise read as a function call). Fractions are `\frac{…}{…}`; functions take the
 /// book's square brackets (or round ones), `\sqrt{u}`, `\left|u\right|` and `\mathbf{1}[u > 0]`
-/// as their definitions' shapes say.
+/// as their definitions' shapes say. `\exp` keeps round brackets in either style, as the book
+/// writes it: `\cos\left[\beta_{2} + \omega_{2} \exp\left(f_{1}\right)\right]`.
 struct LaTeXStyle: NotationStyle {
   var notation: Notation { .latex }
   var minus: StaticString { "-" }
   var times: StaticString { " \\cdot " }
   var openGroup: StaticString { "\\left(" }
   var closeGroup: StaticString { "\\right)" }
-  /// `\frac` draws the bar, so a product under it needs no brackets; a negative one still does.
+  /// `\frac` draws the bar, so a product under it needs no brackets; a negative one still does
+  /// (a lone sum or negative operand needs none either: see ``fraction(numerator:denominator:in:)``).
   var denominatorMinimum: Int { Precedence.negative }
 
   func name(_ canonical: String) -> String { Notation.latex.name(canonical) }
@@ -45,10 +47,17 @@ struct LaTeXStyle: NotationStyle {
   func fraction(
     numerator: ArraySlice<PrintedOperand>, denominator: ArraySlice<PrintedOperand>, in rope: TextRope
   ) {
+    // The bar groups what is above and below it: one operand there needs no brackets,
+    // `\frac{e^{z_{2}}}{e^{z_{1}} + e^{z_{2}}}`.
+    func unwrappedIfAlone(_ operands: ArraySlice<PrintedOperand>) -> ArraySlice<PrintedOperand> {
+      guard operands.count == 1, var only = operands.first else { return operands }
+      only.wrapped = false
+      return [only]
+    }
     rope.add("\\frac{")
-    joinFactors(numerator, in: rope)
+    joinFactors(unwrappedIfAlone(numerator), in: rope)
     rope.add("}{")
-    joinFactors(denominator, in: rope)
+    joinFactors(unwrappedIfAlone(denominator), in: rope)
     rope.add("}")
   }
 
@@ -80,10 +89,17 @@ struct LaTeXStyle: NotationStyle {
       putArguments(arguments, in: rope)
       rope.add("\\right|")
     case .call:
+      let square = Self.usesSquareBrackets(function, brackets)
       rope.add(function.notation(.latex))
-      rope.add(brackets == .square ? "\\left[" : "\\left(")
+      rope.add(square ? "\\left[" : "\\left(")
       putArguments(arguments, in: rope)
-      rope.add(brackets == .square ? "\\right]" : "\\right)")
+      rope.add(square ? "\\right]" : "\\right)")
     }
+  }
+
+  /// Whether a call of `function` takes square brackets: in the square style, every function
+  /// but `exp`, which the book writes with round ones.
+  static func usesSquareBrackets(_ function: Function, _ brackets: ExpressionPrinter.Brackets) -> Bool {
+    brackets == .square && function.name != "exp"
   }
 }

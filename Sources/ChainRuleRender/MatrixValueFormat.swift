@@ -4,11 +4,9 @@ import Foundation
 /// How matrices of numbers are written in text: abbreviated to a corner of each edge for large
 /// ones, in full on request.
 public enum MatrixValueFormat {
-  /// A number with 6 significant digits (`−0.123457`, `1.5e+06`).
+  /// A number with 6 significant digits (`−0.123457`, `1.5e6`), as ``ValueFormat`` writes it.
   public static func number(_ value: Double, _ notation: Notation) -> String {
-    guard value.isFinite else { return value.isNaN ? "undefined" : (value > 0 ? "∞" : "−∞") }
-    let text = String(format: "%.6g", value == 0 ? 0 : value)
-    return notation == .unicode ? text.replacingOccurrences(of: "-", with: "−") : text
+    ValueFormat.number(value, significantDigits: 6, notation)
   }
 
   /// The matrix as rows of bracketed numbers, one row per line, columns aligned; with at most

@@ -30,9 +30,10 @@ public enum Notation: String, CaseIterable, Hashable, Sendable {
     }
   }
 
-  /// A name in LaTeX: `beta0` → `\beta_{0}`, `w1` → `w_{1}`, `net_h1` → `\mathit{net}_{h1}`,
-  /// `l` → `\ell`, `x_i` → `x_{i}`. Everything after the first underscore, and the numeric
-  /// subscript, go into one subscript group, so LaTeX never sees a double subscript.
+  /// A name in LaTeX: `beta0` → `\beta_{0}`, `w1` → `w_{1}`, `net_h1` → `\mathit{net}_{h_{1}}`,
+  /// `l` → `\ell`, `x_i` → `x_{i}`. Everything after the first underscore goes into one
+  /// subscript group, so LaTeX never sees a double subscript; trailing digits after a letter
+  /// subscript nest inside it.
   private static func latexName(base: String, digits: String?) -> String {
     func word(_ s: String) -> String {
       if let greek = GreekLetters.latex(named: s) { return greek }
@@ -40,15 +41,18 @@ public enum Notation: String, CaseIterable, Hashable, Sendable {
     }
     let parts = base.split(separator: "_", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
     let head = word(parts[0])
-    var subscriptText = parts.count > 1 ? parts[1] : ""
-    if let digits { subscriptText += digits }
-    if subscriptText.isEmpty { return head }
-    let inner = subscriptText.split(separator: "_").map { part -> String in
+    var inner = (parts.count > 1 ? parts[1] : "").split(separator: "_").map { part -> String in
       let text = String(part)
       if let greek = GreekLetters.latex(named: text) { return greek }
       return text.count > 1 && text.allSatisfy(\.isLetter) ? "\\mathit{\(text)}" : text
-    }.joined(separator: ",")
-    return head + "_{" + inner + "}"
+    }
+    // Digits after a letter subscript are its own subscript: `out_h1` is out_{h_1}, as written
+    // by hand, where `w1` is w_1.
+    if let digits {
+      if inner.isEmpty { inner = [digits] } else { inner[inner.count - 1] += "_{" + digits + "}" }
+    }
+    if inner.isEmpty { return head }
+    return head + "_{" + inner.joined(separator: ",") + "}"
   }
 
   static func subscriptDigit(_ digit: Character) -> Character {

@@ -36,6 +36,8 @@ protocol NotationStyle {
   func call(
     _ function: Function, arguments: ArraySlice<PrintedOperand>, brackets: ExpressionPrinter.Brackets, in rope: TextRope
   )
+  /// Writes the sign between two terms of a sum: ` + ` or ` − `.
+  func separator(negative: Bool, in rope: TextRope)
 }
 
 /// An operand as its parent writes it: its text, in brackets or not.
@@ -71,6 +73,16 @@ extension NotationStyle {
     for i in factors.indices {
       if i > factors.startIndex { rope.add(times) }
       put(factors[i], in: rope)
+    }
+  }
+
+  func separator(negative: Bool, in rope: TextRope) {
+    if negative {
+      rope.add(" ")
+      rope.add(minus)
+      rope.add(" ")
+    } else {
+      rope.add(" + ")
     }
   }
 

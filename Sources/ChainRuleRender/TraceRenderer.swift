@@ -32,11 +32,25 @@ public struct TraceRenderer {
   /// The right-hand side of an adjoint: `ω₃·∂ℓ/∂f₃ + …`, one term per contribution.
   public func expression(of adjoint: Trace.Adjoint) -> String {
     if adjoint.contributions.isEmpty { return "0" }
-    return adjoint.contributions.map { c in
+    let terms = adjoint.contributions.map { c in
       guard let consumer = c.consumer else { return stepPrinter.string(c.local) }
       if trace.graph.numberValue(c.local) == 1 { return partial(consumer) }
       return stepPrinter.factorString(c.local) + stepPrinter.times + partial(consumer)
-    }.joined(separator: " + ")
+    }
+    // A term that starts with a minus joins with `−`, never `+ −`.
+    var text = ""
+    for (i, term) in terms.enumerated() {
+      guard i > 0 else {
+        text = term
+        continue
+      }
+      if let sign = [notation.minus, "-"].first(where: { term.hasPrefix($0) }) {
+        text += " \(notation.minus) " + term.dropFirst(sign.count)
+      } else {
+        text += " + " + term
+      }
+    }
+    return text
   }
 
   /// `name = expression   = value` lines, values aligned.
@@ -49,10 +63,7 @@ public struct TraceRenderer {
   }
 
   private func format(_ value: Double) -> String {
-    guard value.isFinite else { return "undefined" }
-    var text = String(format: "%.12g", value == 0 ? 0 : value)
-    if notation == .unicode { text = text.replacingOccurrences(of: "-", with: "−") }
-    return text
+    value.isFinite ? ValueFormat.text(value, notation) : "undefined"
   }
 
   /// The whole trace as text.
@@ -63,7 +74,12 @@ public struct TraceRenderer {
       trace.forward.map { (notation.name($0.step.name), stepPrinter.string($0.step.expression)) },
       trace.forward.map(\.value))
     out += "\nBackward pass #1: \(partial("…")) for every step, last to first, reusing stored values\n"
-    out += aligned(trace.backward.map { (partial($0.target), expression(of: $0)) }, trace.backward.map(\.value))
+    if trace.backward.isEmpty {
+      let only = notation.name(resultName)
+      out += "  nothing to do: \(only) is the only step, and \(partial(resultName)) = 1\n"
+    } else {
+      out += aligned(trace.backward.map { (partial($0.target), expression(of: $0)) }, trace.backward.map(\.value))
+    }
     out += "\nBackward pass #2: every parameter's derivative from the step it enters\n"
     out += aligned(
       trace.parameterAdjoints.map { (partial($0.target), expression(of: $0)) },
@@ -86,17 +102,20 @@ public struct TraceRenderer {
       ])
     }
     out += indent(TableLayout.render(table))
-    out += "  largest relative disagreement: \(String(format: "%.1e", trace.largestDisagreement))\n"
+    out += "  largest relative disagreement: \(ValueFormat.error(trace.largestDisagreement, notation))\n"
     let cost = trace.cost
     let passes = cost.forwardOperations + cost.backwardOperations
     out += "\nCost\n"
     out += "  every closed form evaluated separately:  \(cost.closedFormOperations) operations\n"
     out +=
       "  one forward pass + one backward pass:    \(cost.forwardOperations) + \(cost.backwardOperations) = \(passes) operations\n"
-    let stored = cost.storedSteps.map(notation.name).joined(separator: ", ")
-    out += "  values kept in memory for the backward pass: \(cost.storedSteps.count) (\(stored))\n"
-    out += "  The closed forms recompute the same subexpressions again and again; the backward pass\n"
-    out += "  reuses what the forward pass stored, which is why training needs more memory than inference.\n"
+    if cost.storedSteps.isEmpty {
+      out += "  values kept in memory for the backward pass: none (its local derivatives read only the inputs)\n"
+    } else {
+      let stored = cost.storedSteps.map(notation.name).joined(separator: ", ")
+      out += "  values kept in memory for the backward pass: \(cost.storedSteps.count) (\(stored))\n"
+    }
+    out += costSummary().map { "  " + $0 + "\n" }.joined()
     if let update {
       out += "\nOne gradient-descent step, θ ← θ − η·\(partial("θ")) with η = \(format(update.rate))\n"
       var rows = [["parameter", "before", "after"]]
@@ -107,6 +126,46 @@ public struct TraceRenderer {
       out += "  \(notation.name(resultName)): \(format(trace.loss)) → \(format(update.lossAfter))\n"
     }
     return out
+  }
+
+  /// What the cost figures say, in lines: why the passes win, or why here they do not and where
+  /// they start to (``CostCrossover``).
+  private func costSummary() -> [String] {
+    let cost = trace.cost
+    let parameters = trace.parameterAdjoints.count
+    if cost.passesAreCheaper {
+      let ratio = Double(cost.closedFormOperations) / Double(max(1, cost.passOperations))
+      return [
+        "The closed forms do \(String(format: "%.1f", ratio))× the work of the two passes: each recomputes",
+        "subexpressions the others share, while the backward pass reuses what the forward pass stored",
+        "(which is why training needs more memory than inference).",
+      ]
+    }
+    var lines = [
+      "Here backprop is not cheaper: with \(parameters) parameter\(parameters == 1 ? "" : "s") and \(trace.forward.count) step\(trace.forward.count == 1 ? "" : "s") the closed forms",
+      "share little work, and the passes pay for every step and adjoint. The saving grows with",
+      "depth, since the closed forms repeat the chain below each parameter. For the chain",
+      "f₀ = b₀ + w₀·x, f_k = b_k + w_k·sin(f_{k−1}), ℓ = (f_n − y)²:",
+    ]
+    if notation != .unicode {
+      lines[3] = "f0 = b0 + w0*x, f_k = b_k + w_k*sin(f_(k-1)), l = (f_n - y)^2:"
+    }
+    let crossover = CostCrossover()
+    var table = [["n", "parameters", "closed forms", "both passes"]]
+    for row in crossover.rows {
+      table.append([
+        String(row.depth), String(row.parameters), String(row.closedFormOperations), String(row.passOperations),
+      ])
+    }
+    lines += TableLayout.render(table).split(separator: "\n").map { "  " + $0 }
+    switch crossover.firstDepthWherePassesWin {
+    case 0?:
+      lines.append("One layer with two parameters is already enough for the passes to win; after that the")
+      lines.append("closed forms grow like n², the passes like n.")
+    case let depth?: lines.append("The passes are cheaper from n = \(depth) on.")
+    case nil: break
+    }
+    return lines
   }
 
   private func indent(_ text: String) -> String {

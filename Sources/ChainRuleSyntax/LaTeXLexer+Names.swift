@@ -56,7 +56,8 @@ extension LaTeXLexer {
     if i < scalars.count, scalars[i] == "}" { position = i + 1 }
   }
 
-  /// The parts of one subscript: `{h1}` → `h1`; `{a,b}` → `a`, `b`; `i`; `\alpha` → `alpha`.
+  /// The parts of one subscript: `{h1}` and `{h_{1}}` → `h1`; `{a,b}` → `a`, `b`; `i`;
+  /// `\alpha` → `alpha`.
   mutating func readSubscript(from start: Int) throws(Diagnostic) -> [String] {
     guard let scalar = peek() else { throw expected("a subscript after '_'") }
     if scalar == "{" {
@@ -75,6 +76,14 @@ extension LaTeXLexer {
         if c == "," {
           position += 1
           parts.append("")
+        } else if c == "_", !parts[parts.count - 1].isEmpty {
+          // A nested subscript, as printed: `{h_{1}}` → `h1`, `{a_{b}}` → `a_b`.
+          let nestedStart = position
+          position += 1
+          skipSpaces()
+          let nested = try readSubscript(from: nestedStart).joined(separator: "_")
+          let joiner = nested.allSatisfy { $0.isASCII && $0.isNumber } ? "" : "_"
+          parts[parts.count - 1] += joiner + nested
         } else if c.isASCIILetter || c.isASCIIDigit {
           parts[parts.count - 1].unicodeScalars.append(c)
           position += 1

@@ -88,9 +88,14 @@ struct Lexer {
     if isASCIILetter(scalar) || GreekLetters.isLetter(scalar) {
       return lexName()
     }
+    if let token = try lexSuperscript() { return token }
     position += width
     let kind: Token.Kind
     switch scalar {
+    case "|": kind = .bar
+    case "√": kind = .squareRoot
+    case "𝟙": kind = .indicator
+    case ">": kind = .greater
     case "+": kind = .plus
     case "-", "−", "–": kind = .minus
     case "*":
@@ -127,6 +132,43 @@ struct Lexer {
       throw Diagnostic(.unexpectedCharacter(Self.describe(scalar)), at: span(from: start))
     }
     return Token(kind: kind, span: span(from: start))
+  }
+
+  /// The value of a superscript digit (`²` → 2), or nil.
+  private static func superscriptDigit(_ scalar: Unicode.Scalar) -> Int? {
+    switch scalar.value {
+    case 0x2070: 0
+    case 0x00B9: 1
+    case 0x00B2: 2
+    case 0x00B3: 3
+    case 0x2074...0x2079: Int(scalar.value - 0x2070)
+    default: nil
+    }
+  }
+
+  /// A superscript exponent as ChainRule prints it, `²`, `¹⁰`, `⁻¹`: one token with its value,
+  /// or nil when the current character is not a superscript.
+  private mutating func lexSuperscript() throws(Diagnostic) -> Token? {
+    let start = position
+    guard let (first, firstWidth) = scalar(at: position),
+      first == "⁻" || first == "⁺" || Self.superscriptDigit(first) != nil
+    else { return nil }
+    var negative = false
+    if first == "⁻" || first == "⁺" {
+      negative = first == "⁻"
+      position += firstWidth
+    }
+    var value = 0.0
+    var digits = 0
+    while let (next, width) = scalar(at: position), let digit = Self.superscriptDigit(next) {
+      value = value * 10 + Double(digit)
+      digits += 1
+      position += width
+    }
+    guard digits > 0 else {
+      throw Diagnostic(.expected("a superscript digit after '\(first)'", found: "none"), at: span(from: start))
+    }
+    return Token(kind: .superscript(negative ? -value : value), span: span(from: start))
   }
 
   /// How an unexpected character is named in a message: visible ones quoted, others by code.

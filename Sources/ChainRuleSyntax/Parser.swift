@@ -34,11 +34,13 @@ public struct Parser {
   /// The deepest `depth` reached.
   private var deepest = 0
   /// Open brackets around the current token, to tell a stray `)` from an empty group.
-  private var openGroups = 0
+  var openGroups = 0
   /// Whether a number here may multiply the name or bracket after it (`2x`): not in an
   /// exponent, where `x^2 y` would otherwise silently read as x^(2y).
-  private var numberMayMultiply = true
+  var numberMayMultiply = true
   private var defined: Set<String> = []
+  /// Each name used before any line defined it, and its first use (for use before definition).
+  private var firstUseBeforeDefinition: [String: SourceSpan] = [:]
   /// The spans of the `e`s read as Euler's number, so `e^u` reads as exp(u).
   private var eulerSpans: Set<SourceSpan> = []
   /// The name on the left of the line being parsed, and whether its body has used it.
@@ -170,7 +172,7 @@ public struct Parser {
     return names[Int(index)]
   }
 
-  private var current: Token { tokens[index] }
+  var current: Token { tokens[index] }
 
   /// The name a `.name` token stands for; nil for other tokens.
   private func name(of token: Token) -> String? {
@@ -183,7 +185,7 @@ public struct Parser {
     return i < tokens.count ? tokens[i].kind : .end
   }
 
-  private mutating func advance() -> Token {
+  mutating func advance() -> Token {
     let token = tokens[index]
     if index < tokens.count - 1 { index += 1 }
     return token
@@ -209,37 +211,20 @@ public struct Parser {
     guard !definitions.isEmpty else {
       throw Diagnostic(.emptyInput, at: SourceSpan(start: 0, end: source.utf8.count))
     }
-    try refuseUseBeforeDefinition(definitions)
+    if definitions.count > 1 { try refuseUseBeforeDefinition(definitions) }
     return Program(definitions: definitions, source: source, depth: deepest)
   }
 
   /// Lines are read in order: a name used on a line before the line that defines it is refused
-  /// (`a = 1 + b; b = x`), with the caret under its first use. One walk of the trees, after
-  /// parsing, and none when no line defines a name.
+  /// (`a = 1 + b; b = x`), with the caret under its first use. The first use of every name not
+  /// yet defined is noted while parsing (``reference(_:_:)``), so this is one lookup per line.
   private func refuseUseBeforeDefinition(_ definitions: [Definition]) throws(Diagnostic) {
-    var definedAt: [String: Int] = [:]
-    for (line, definition) in definitions.enumerated() {
-      if let name = definition.name, definedAt[name] == nil { definedAt[name] = line }
-    }
-    guard !definedAt.isEmpty else { return }
-    for (line, definition) in definitions.enumerated() {
-      var stack = [definition.body]
-      while let tree = stack.popLast() {
-        switch tree {
-        case .number: break
-        case .name(let name, let span):
-          guard let definitionLine = definedAt[name], definitionLine >= line,
-            let nameSpan = definitions[definitionLine].nameSpan
-          else { continue }
-          throw Diagnostic(
-            .usedBeforeDefinition(
-              name, useLine: self.line(of: span.start), definitionLine: self.line(of: nameSpan.start)),
-            at: span)
-        case .negate(let operand, _): stack.append(operand)
-        case .binary(_, let left, let right, _): stack.append(contentsOf: [right, left])
-        case .call(_, let arguments, _): stack.append(contentsOf: arguments.reversed())
-        }
-      }
+    for definition in definitions {
+      guard let name = definition.name, let nameSpan = definition.nameSpan, let use = firstUseBeforeDefinition[name],
+        use.start < nameSpan.start
+      else { continue }
+      throw Diagnostic(
+        .usedBeforeDefinition(name, useLine: line(of: use.start), definitionLine: line(of: nameSpan.start)), at: use)
     }
   }
 
@@ -290,6 +275,7 @@ public struct Parser {
     if let definingName, name.utf8.count == definingName.utf8.count && name == definingName {
       bodyUsesDefiningName = true
     }
+    if !defined.contains(name), firstUseBeforeDefinition[name] == nil { firstUseBeforeDefinition[name] = span }
     // e and π stay names (`2·π·r` prints as written); the evaluator gives them their values.
     if name == "e" { eulerSpans.insert(span) }
     return .name(name, span)
@@ -317,7 +303,7 @@ public struct Parser {
 
   // MARK: Pratt core
 
-  private enum Power {
+  enum Power {
     static let sum = 10
     static let product = 20
     static let prefix = 30
@@ -336,7 +322,7 @@ public struct Parser {
   // The recursive functions below keep their frames small (errors are built in helpers), so the
   // nesting limit is reached before an 8 MB stack runs out, even in a debug build.
 
-  private mutating func parseExpression(_ minimumPower: Int) throws(Diagnostic) -> SyntaxTree {
+  mutating func parseExpression(_ minimumPower: Int) throws(Diagnostic) -> SyntaxTree {
     depth += 1
     defer { depth -= 1 }
     guard depth <= Self.maximumDepth else { throw nestingTooDeep() }
@@ -384,6 +370,13 @@ public struct Parser {
       }
       return Self.binary(kind, left, right)
     }
+    if case .superscript(let exponent) = kind {
+      // `x²` binds as `x^2` does; as a postfix it takes no right operand.
+      guard Power.power > minimumPower || Power.power == minimumPower else { return nil }
+      let token = advance()
+      let power = SyntaxTree.number(exponent, token.span)
+      return .binary(.power, left, power, left.span.merged(with: token.span))
+    }
     guard startsOperand(kind) else { return nil }
     // In LaTeX, operands side by side multiply, as `·` does: `\omega_1 x`, `2 \sin x \cos x`.
     // A number is never a right factor: `x 2` is as ambiguous in LaTeX as in plain text.
@@ -418,7 +411,7 @@ public struct Parser {
 
   private func startsOperand(_ kind: Token.Kind) -> Bool {
     switch kind {
-    case .number, .name, .openParen, .openBracket, .openBrace: true
+    case .number, .name, .openParen, .openBracket, .openBrace, .squareRoot, .indicator: true
     default: false
     }
   }
@@ -430,6 +423,9 @@ public struct Parser {
     case .minus, .plus: return try parseSigned(token)
     case .openParen, .openBracket, .openBrace: return try parseGroup(token)
     case .name: return try parseName(token)
+    case .bar: return try parseAbsoluteValue(token)
+    case .squareRoot: return try parseSquareRoot(token)
+    case .indicator: return try parseIndicator(token)
     default: throw unexpectedOperand(token)
     }
   }
@@ -635,7 +631,7 @@ public struct Parser {
     }
   }
 
-  private func unexpected(expecting what: String, at token: Token? = nil) -> Diagnostic {
+  func unexpected(expecting what: String, at token: Token? = nil) -> Diagnostic {
     let token = token ?? current
     switch token.kind {
     case .closeParen, .closeBracket, .closeBrace:

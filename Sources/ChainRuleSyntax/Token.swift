@@ -12,6 +12,10 @@ struct Token: Hashable, Sendable {
     case plus, minus, star, slash, caret
     case openParen, closeParen, openBracket, closeBracket, openBrace, closeBrace
     case comma, equals
+    /// Unicode math as ChainRule prints it: `|x|`, `√x`, `𝟙[u > 0]`, and a superscript
+    /// exponent (`x²`, `x⁻¹`) with its value.
+    case bar, squareRoot, indicator, greater
+    case superscript(Double)
     case newline
     case end
   }

@@ -9,7 +9,7 @@ if (arguments.isEmpty || arguments == ["repl"]) && isatty(STDIN_FILENO) == 1 && 
 let result = ChainRuleCommand.run(
   arguments: arguments,
   stdin: { String(data: FileHandle.standardInput.readDataToEndOfFile(), encoding: .utf8) },
-  isTerminal: isatty(STDOUT_FILENO) == 1)
+  isTerminal: isatty(STDOUT_FILENO) == 1, executable: CommandLine.arguments.first)
 FileHandle.standardOutput.write(Data(result.stdout.utf8))
 FileHandle.standardError.write(Data(result.stderr.utf8))
 exit(result.exitCode)

@@ -21,28 +21,59 @@ enum Chromium {
   static func screenshot(
     _ page: URL, width: Int, height: Int, to png: URL, chromium: String
   ) throws -> (status: Int32, log: String) {
+    let run = try self.run(
+      chromium, ["--window-size=\(width),\(height)", "--screenshot=\(png.path)", page.absoluteString])
+    return (run.status, run.log)
+  }
+
+  /// The page's DOM as Chromium serialises it after loading it (`--dump-dom`), and the log, in
+  /// which console messages are lines with `:CONSOLE`.
+  static func dumpDOM(_ page: URL, chromium: String) throws -> (status: Int32, dom: String, log: String) {
+    try run(chromium, ["--enable-logging=stderr", "--v=0", "--dump-dom", page.absoluteString])
+  }
+
+  /// The console messages in a log (`[…:INFO:CONSOLE:1] "message", source: …`).
+  static func consoleMessages(_ log: String) -> [String] {
+    log.split(separator: "\n").map(String.init).filter { $0.contains(":CONSOLE") }
+  }
+
+  /// Runs headless Chromium with `arguments` after the common ones; standard output and the log
+  /// (standard error) apart.
+  private static func run(_ chromium: String, _ arguments: [String]) throws -> (status: Int32, dom: String, log: String)
+  {
     let profile = FileManager.default.temporaryDirectory.appendingPathComponent("chainrule-chromium-\(UUID())")
     defer { try? FileManager.default.removeItem(at: profile) }
     let process = Process()
     process.executableURL = URL(fileURLWithPath: chromium)
-    process.arguments = [
-      "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--force-device-scale-factor=1",
-      "--user-data-dir=\(profile.path)", "--window-size=\(width),\(height)", "--screenshot=\(png.path)",
-      page.absoluteString,
-    ]
-    let log = FileManager.default.temporaryDirectory.appendingPathComponent("chainrule-chromium-\(UUID()).log")
+    process.arguments =
+      [
+        "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--force-device-scale-factor=1",
+        "--user-data-dir=\(profile.path)",
+      ] + arguments
+    let base = FileManager.default.temporaryDirectory.appendingPathComponent("chainrule-chromium-\(UUID())")
+    let out = base.appendingPathExtension("out")
+    let log = base.appendingPathExtension("log")
+    FileManager.default.createFile(atPath: out.path, contents: nil)
     FileManager.default.createFile(atPath: log.path, contents: nil)
-    defer { try? FileManager.default.removeItem(at: log) }
-    let handle = try FileHandle(forWritingTo: log)
-    process.standardOutput = handle
-    process.standardError = handle
+    defer {
+      try? FileManager.default.removeItem(at: out)
+      try? FileManager.default.removeItem(at: log)
+    }
+    let outHandle = try FileHandle(forWritingTo: out)
+    let logHandle = try FileHandle(forWritingTo: log)
+    process.standardOutput = outHandle
+    process.standardError = logHandle
     try process.run()
     let deadline = Date().addingTimeInterval(90)
     while process.isRunning && Date() < deadline { usleep(50_000) }
     if process.isRunning { process.terminate() }
     process.waitUntilExit()
-    try handle.close()
-    return (process.terminationStatus, (try? String(contentsOf: log, encoding: .utf8)) ?? "")
+    try outHandle.close()
+    try logHandle.close()
+    return (
+      process.terminationStatus, (try? String(contentsOf: out, encoding: .utf8)) ?? "",
+      (try? String(contentsOf: log, encoding: .utf8)) ?? ""
+    )
   }
 }
 

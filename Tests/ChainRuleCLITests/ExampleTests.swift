@@ -79,9 +79,48 @@ import Testing
     #expect(text.stdout.contains("∂loss/∂h₁ = 𝟙[h₁ > 0]·∂loss/∂r₁"))
   }
 
+  /// The two points the deep chain's comment gives, from its `chainrule trace … --at` lines.
+  static func deepChainPoints() throws -> [String] {
+    let text = try String(contentsOfFile: path("deep-chain.chain"), encoding: .utf8)
+    return text.split(separator: "\n").filter { $0.hasPrefix("#   chainrule trace") }.compactMap {
+      $0.components(separatedBy: "--at ").last
+    }
+  }
+
+  /// Vanishing and exploding gradients: with weights of size about 0.5 the early layers'
+  /// gradients are far smaller than the last layer's, with weights of size about 1.5 far larger,
+  /// layer by layer, at the points the comment gives.
+  @Test func deepChainGradientsShrinkOrGrowWithDepth() throws {
+    let points = try Self.deepChainPoints()
+    #expect(points.count == 2)
+    for (index, point) in points.enumerated() {
+      let g = try Self.gradient(["--file", Self.path("deep-chain.chain"), "--at", point])
+      let biases = (1...10).map { abs(g["b\($0)"] ?? .nan) }
+      let weights = (1...10).map { abs(g["w\($0)"] ?? .nan) }
+      let b1 = biases[0]
+      let b10 = biases[9]
+      if index == 0 {
+        // Shrinks towards the input: each layer's bias gradient is smaller than the next one's.
+        #expect(zip(biases, biases.dropFirst()).allSatisfy { $0 < $1 }, "\(biases)")
+        #expect(b1 < b10 / 100 && abs(b1 - 0.00051308544) < 1e-12 && abs(b10 - 0.305408) < 1e-12)
+        #expect(weights[0] < weights[9] / 100, "|∂ℓ/∂w₁| = \(weights[0]), |∂ℓ/∂w₁₀| = \(weights[9])")
+      } else {
+        // Grows towards the input.
+        #expect(zip(biases, biases.dropFirst()).allSatisfy { $0 > $1 }, "\(biases)")
+        #expect(b1 > 10 * b10 && b1 > 1000 && b10 > 50)
+      }
+    }
+    // The trace shows it: backward pass #1 carries the error down one weight per layer.
+    let trace = ChainRuleCommand.run(arguments: [
+      "trace", "--file", Self.path("deep-chain.chain"), "--at", try #require(points.first), "--format", "unicode",
+    ])
+    #expect(trace.stdout.contains("  ∂ℓ/∂f₁ = w₂·∂ℓ/∂f₂    = −0.00051308544\n"))
+    #expect(trace.stdout.contains("  ∂ℓ/∂f₁₀ = f₁₀ − y     = 0.305408\n"))
+  }
+
   @Test(arguments: [(0.5, 19), (1.5, 19)])
   func deepChainGradientScalesWithTheInitialisation(scale: Double, power: Int) throws {
-    let weights = (1...10).map { "w\($0)=\(scale)" }.joined(separator: ",")
+    let weights = (1...10).map { "w\($0)=\(scale),b\($0)=0" }.joined(separator: ",")
     let result = ChainRuleCommand.run(arguments: [
       "diff", "--file", Self.path("deep-chain.chain"), "--wrt", "w1", "--at", "x=1,y=0," + weights, "--format", "json",
     ])

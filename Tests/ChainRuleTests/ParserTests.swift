@@ -87,6 +87,22 @@ import Testing
     ("2^3^2", "2^(3^2)"),
     ("β₀ + ω_3", "beta0 + omega3"),
     ("x # a comment", "x"),
+    // Unicode math as ChainRule prints it reads back.
+    ("x²", "x^2"),
+    ("x⁻¹", "x^(-1)"),
+    ("x¹⁰·y³", "x^10*y^3"),
+    ("-x²", "-(x^2)"),
+    ("2x²", "2*x^2"),
+    ("1/x²", "1/(x^2)"),
+    ("(σ(x) − y)²", "(sigmoid(x) - y)^2"),
+    ("|x − y|", "abs(x - y)"),
+    ("|x|·|y|", "abs(x)*abs(y)"),
+    ("||x| − 1|", "abs(abs(x) - 1)"),
+    ("√x", "sqrt(x)"),
+    ("√(x + 1)·y", "sqrt(x + 1)*y"),
+    ("2√x", "2*sqrt(x)"),
+    ("𝟙[x > 0]", "step(x)"),
+    ("𝟙[x > y]·x", "step(x - y)*x"),
   ])
   func equivalentSpellings(source: String, reference: String) throws {
     let a = try Formula(parsing: source)
@@ -171,6 +187,15 @@ import Testing
     // `y` would be a variable on line 1 and a step from line 2 on.
     ("g(y) = y + 1\ny = g(y)", .usedBeforeDefinition("y", useLine: 1, definitionLine: 2)),
     ("x $ 2", .unexpectedCharacter("'$' (U+0024)")),
+    // Juxtaposition is one rule in plain input: inside a call as at the top.
+    ("sigma(w x + b)", .missingOperator(found: "'x'")),
+    ("W x", .missingOperator(found: "'x'")),
+    ("x⁻", .expected("a superscript digit after '⁻'", found: "none")),
+    ("|x", .unclosedBracket("|")),
+    ("|x + )|", .expected("a number, a name or '('", found: "')'")),
+    ("𝟙[x]", .expected("'>' in 𝟙[… > …]", found: "']'")),
+    ("𝟙 x", .expected("'[' after '𝟙', as in 𝟙[x > 0]", found: "'x'")),
+    ("x > 0", .expected("an operator or the end of the line", found: "'>'")),
   ])
   func errors(source: String, kind: Diagnostic.Kind) {
     #expect(throws: Diagnostic.self) { try Parser.parse(source) }

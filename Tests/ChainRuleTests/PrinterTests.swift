@@ -68,7 +68,7 @@ import Testing
     (.unicode, "net_h1", "net_h₁"),
     (.unicode, "l", "ℓ"),
     (.latex, "l", "\\ell"),
-    (.latex, "net_h1", "\\mathit{net}_{h1}"),
+    (.latex, "net_h1", "\\mathit{net}_{h_{1}}"),
     (.plain, "w1_11", "w1_11"),
     (.latex, "x", "x"),
   ])

@@ -70,21 +70,24 @@ import Testing
     _ formula: Formula, _ id: NodeID, _ what: String, points: [[String: Double]],
     sourceLocation: SourceLocation = #_sourceLocation
   ) throws {
-    let text = formula.plain(id)
-    let reparsed: Formula
-    do {
-      reparsed = try Formula(parsing: text)
-    } catch {
-      Issue.record("\(what): '\(text)' does not parse: \(error.message)", sourceLocation: sourceLocation)
-      return
-    }
-    for point in points {
-      let original = try formula.value(id, at: point)
-      let again = try reparsed.value(reparsed.root, at: point)
-      #expect(
-        isClose(original, again, relative: 1e-9, absolute: 1e-12),
-        "\(what): '\(text)' is \(again) at \(point), the expression is \(original)",
-        sourceLocation: sourceLocation)
+    // Plain text and Unicode (σ, ², |…|, 𝟙[… > 0], −) both read back as the same function.
+    for notation in [Notation.plain, .unicode] {
+      let text = formula.printer(notation).string(id)
+      let reparsed: Formula
+      do {
+        reparsed = try Formula(parsing: text)
+      } catch {
+        Issue.record("\(what): '\(text)' does not parse: \(error.message)", sourceLocation: sourceLocation)
+        continue
+      }
+      for point in points {
+        let original = try formula.value(id, at: point)
+        let again = try reparsed.value(reparsed.root, at: point)
+        #expect(
+          isClose(original, again, relative: 1e-9, absolute: 1e-12),
+          "\(what): '\(text)' is \(again) at \(point), the expression is \(original)",
+          sourceLocation: sourceLocation)
+      }
     }
   }
 
