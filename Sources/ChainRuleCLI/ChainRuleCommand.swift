@@ -34,7 +34,7 @@ public enum ChainRuleCommand {
     DiffCommand.declaration, CheckCommand.declaration, TraceCommand.declaration, LaTeXCommand.declaration,
     TrainCommand.declaration, GraphCommand.declaration, HTMLCommand.declaration, GradeCommand.declaration,
     ExerciseCommand.declaration,
-    REPL.declaration,
+    REPL.declaration, CodeCommand.declaration,
   ]
 
   /// The subcommand named `name`.

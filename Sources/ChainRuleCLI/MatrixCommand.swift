@@ -29,10 +29,33 @@ enum MatrixCommand {
     guard let input = try matrixInput(arguments, "trace", &context) else { return nil }
     let request = try request(arguments, input, command: "trace", isTerminal: context.isTerminal)
     let report = try report(request, inputs: try inputs(request), named: true)
-    if request.json { return CommandResult(stdout: report.json()) }
+    let costs = MatrixCostRenderer(report: report, checks: try gradientChecks(report, request))
+    if request.json { return CommandResult(stdout: report.json(extra: costs.json())) }
     var text = MatrixTraceRenderer(report: report).text(request.notation, full: arguments.flags.contains("--full"))
+    text += costs.text(request.notation)
     if request.notation == .plain { text = MatrixValueFormat.ascii(text) }
     return CommandResult(stdout: text, stderr: notes(request))
+  }
+
+  /// Each gradient compared with central differences at a few entries drawn from the seed
+  /// (every entry of a small one); none without numbers.
+  static func gradientChecks(_ report: MatrixReport, _ request: Request) throws(CommandError)
+    -> [MatrixCostRenderer.Check]
+  {
+    guard let inputs = report.inputs else { return [] }
+    let check = MatrixGradientCheck(formula: request.formula, inputs: inputs)
+    var checks: [MatrixCostRenderer.Check] = []
+    for (index, row) in report.rows.enumerated() {
+      guard let gradient = report.values[row.node], inputs[row.variable] != nil else { continue }
+      do throws(MatrixEvaluationError) {
+        let seed = (request.seed ?? 0) &+ UInt64(index) &* 0x9E37_79B9
+        let entries = try check.compare(row.variable, gradient: gradient, limit: 3, seed: seed)
+        checks.append(MatrixCostRenderer.Check(variable: row.variable, entries: entries))
+      } catch {
+        throw .input(.message(describe(error, request.formula, request.notation)))
+      }
+    }
+    return checks
   }
 
   /// The report of `request`, its errors rendered.

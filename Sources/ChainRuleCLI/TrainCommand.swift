@@ -11,6 +11,7 @@ enum TrainCommand {
       "chainrule train <model> --data <file.csv> --lr <rate> [--batch <n>] [--epochs <n>]",
       "                       [--optimizer sgd|momentum|adam] [--seed <n>] [--at <values>]",
       "                       [--compare] [--plot <file.svg>] [--history <file.csv>]",
+      "chainrule train -f <model.chain> --random <seed> --lr <rate> [--iterations <n>] [--every <n>]   (matrix mode)",
     ],
     arguments: [HelpEntry("<model>", "A loss for ONE data row, e.g. '(b + w*x - y)^2', or definitions.")],
     options: [
@@ -40,7 +41,7 @@ enum TrainCommand {
         "(with --compare, one loss column per run)."),
       CommandOption("--format", value: "<format>", help: "plain or unicode (default: unicode on a terminal)."),
       CommandOption("--file", short: "-f", value: "<path>", help: "Read the model from a file."),
-    ],
+    ] + MatrixTrainCommand.options,
     discussion: """
       Prints the loss after every epoch and a loss curve at the end (with --compare, each run's
       first and last loss and its fitted parameters). Epoch 0 is the loss before any update. When
@@ -51,6 +52,8 @@ enum TrainCommand {
     run: { arguments, context throws(CommandError) in try run(arguments, context) })
 
   static func run(_ arguments: Arguments, _ context: CommandContext) throws(CommandError) -> CommandResult {
+    var context = context
+    if let matrix = try MatrixTrainCommand.run(arguments, &context) { return matrix }
     let (stdin, isTerminal) = (context.stdin, context.isTerminal)
     let command = "train"
     guard let dataPath = arguments.values["--data"] else {

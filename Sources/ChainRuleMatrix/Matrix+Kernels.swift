@@ -1,29 +1,103 @@
 import Foundation
 
-/// The forward kernels the rule table calls: plain loops, correct first.
+/// The forward kernels the rule table calls.
 ///
-/// Each takes operands whose shapes the graph has already checked.
+/// Each takes operands whose shapes the graph has already checked. The matrix product is
+/// blocked and vectorised (`Matrix+Product` below); the rest are plain loops over the entries.
 extension Matrix {
-  /// A·B: (m×k)·(k×n) → m×n, in i-k-j order so the inner loop runs along rows of B.
+  /// The depth of one block of the product: a 4-column panel of B (256×4 doubles, 8 KB) and
+  /// four rows of A (4×256) stay in the L1 cache while a 4×4 tile of C is summed.
+  static let productBlock = 256
+
+  /// A·B: (m×k)·(k×n) → m×n.
+  ///
+  /// Cache blocking over k, and a 4×4 register tile of C: each step of k loads four entries of
+  /// a row of B as one vector and adds them, times one entry of each of four rows of A, to the
+  /// tile (16 multiply-adds per 8 loads). Rows and columns past a multiple of 4 take plain
+  /// loops. Each entry sums its k products in ascending order, as the plain loop does.
   public static func product(_ a: Matrix, _ b: Matrix) -> Matrix {
     var c = Matrix(rows: a.rows, columns: b.columns, repeating: 0)
-    let n = b.columns
+    let (m, depth, n) = (a.rows, a.columns, b.columns)
+    guard m > 0, n > 0, depth > 0 else { return c }
     a.values.withUnsafeBufferPointer { av in
       b.values.withUnsafeBufferPointer { bv in
         c.values.withUnsafeMutableBufferPointer { cv in
-          for i in 0..<a.rows {
-            for k in 0..<a.columns {
-              let aik = av[i * a.columns + k]
-              if aik == 0 { continue }
-              let bRow = k * n
-              let cRow = i * n
-              for j in 0..<n { cv[cRow + j] += aik * bv[bRow + j] }
-            }
-          }
+          guard let pa = av.baseAddress, let pb = bv.baseAddress, let pc = cv.baseAddress else { return }
+          multiplyAdd(pa, pb, pc, m, depth, n)
         }
       }
     }
     return c
+  }
+
+  /// C += A·B on raw row-major buffers: A m×k, B k×n, C m×n.
+  static func multiplyAdd(
+    _ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>, _ c: UnsafeMutablePointer<Double>, _ m: Int,
+    _ depth: Int, _ n: Int
+  ) {
+    typealias Vector = SIMD4<Double>
+    @inline(__always) func load(_ p: UnsafePointer<Double>) -> Vector {
+      UnsafeRawPointer(p).loadUnaligned(as: Vector.self)
+    }
+    @inline(__always) func store(_ v: Vector, _ p: UnsafeMutablePointer<Double>) {
+      UnsafeMutableRawPointer(p).storeBytes(of: v, as: Vector.self)
+    }
+    var k0 = 0
+    while k0 < depth {
+      let k1 = Swift.min(k0 + productBlock, depth)
+      var i = 0
+      while i + 4 <= m {
+        let a0 = a + i * depth
+        let a1 = a0 + depth
+        let a2 = a1 + depth
+        let a3 = a2 + depth
+        var j = 0
+        while j + 4 <= n {
+          let c0 = c + i * n + j
+          let c1 = c0 + n
+          let c2 = c1 + n
+          let c3 = c2 + n
+          var x0 = load(c0)
+          var x1 = load(c1)
+          var x2 = load(c2)
+          var x3 = load(c3)
+          var row = b + k0 * n + j
+          for k in k0..<k1 {
+            let u = load(row)
+            x0 += Vector(repeating: a0[k]) * u
+            x1 += Vector(repeating: a1[k]) * u
+            x2 += Vector(repeating: a2[k]) * u
+            x3 += Vector(repeating: a3[k]) * u
+            row += n
+          }
+          store(x0, c0)
+          store(x1, c1)
+          store(x2, c2)
+          store(x3, c3)
+          j += 4
+        }
+        while j < n {
+          for r in 0..<4 {
+            let ar = a + (i + r) * depth
+            var sum = c[(i + r) * n + j]
+            for k in k0..<k1 { sum += ar[k] * b[k * n + j] }
+            c[(i + r) * n + j] = sum
+          }
+          j += 1
+        }
+        i += 4
+      }
+      while i < m {
+        let ci = c + i * n
+        for k in k0..<k1 {
+          let aik = a[i * depth + k]
+          let bk = b + k * n
+          for j in 0..<n { ci[j] += aik * bk[j] }
+        }
+        i += 1
+      }
+      k0 = k1
+    }
   }
 
   /// Aᵀ.

@@ -46,9 +46,12 @@ public struct MatrixGradientCheck {
       if value.rows * value.columns <= limit {
         for i in 0..<value.rows { for j in 0..<value.columns { chosen.append((i, j)) } }
       } else {
+        // Distinct entries: a draw already taken is drawn again.
         var generator = SplitMix64(seed: seed)
-        for _ in 0..<limit {
-          chosen.append((Int(generator.next() % UInt64(value.rows)), Int(generator.next() % UInt64(value.columns))))
+        var taken = Set<Int>()
+        while chosen.count < limit {
+          let (i, j) = (Int(generator.next() % UInt64(value.rows)), Int(generator.next() % UInt64(value.columns)))
+          if taken.insert(i * value.columns + j).inserted { chosen.append((i, j)) }
         }
       }
     }

@@ -138,7 +138,10 @@ public struct MatrixReport {
 
   /// The JSON report: per derivative `wrt`, `shape`, `expression`, `value`; at top level the
   /// `inputs` with every input's shape and values, so the gradients can be recomputed.
-  public func json() -> String {
+  ///
+  /// - Parameter extra: More top-level fields, after the derivatives (`trace` adds its gradient
+  ///   check, cost and memory).
+  public func json(extra: [(String, JSONValue)] = []) -> String {
     let graph = formula.graph
     let plain = MatrixPrinter(graph: graph, notation: .plain, names: formula.stepNames)
     let latex = MatrixPrinter(graph: graph, notation: .latex, names: formula.stepNames)
@@ -191,6 +194,7 @@ public struct MatrixReport {
             return .object(entry)
           })
       ))
+    object += extra
     return JSONValue.object(object).serialized() + "\n"
   }
 }

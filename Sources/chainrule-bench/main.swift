@@ -67,6 +67,7 @@ if only.contains("matrix") {
   report.target(
     "matrix: symbolic differentiation of seed 002 under 100 µs", matrix.differentiate < 100e-6,
     formatTime(matrix.differentiate))
+  MatrixBenchmark.reportTraining(budget, into: &report)
 }
 
 if only.contains("chain") {

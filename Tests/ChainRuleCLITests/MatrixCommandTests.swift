@@ -105,8 +105,7 @@ import Testing
 
   /// Anyone can recompute the gradients from the JSON: seed 002's own NumPy backward pass.
   @Test func numpyRecomputesTheGradients() throws {
-    let python = "/usr/bin/python3"
-    guard FileManager.default.isExecutableFile(atPath: python) else { return }
+    guard let python = MatrixCodeTests.python else { return }
     let result = chainrule(
       "diff", "-f", Self.twoLayer, "--format", "json", "--random", "11", "--at", "N=6,D_in=7,H=5,D_out=3")
     let file = FileManager.default.temporaryDirectory.appendingPathComponent("chainrule-matrix-\(getpid()).json")
