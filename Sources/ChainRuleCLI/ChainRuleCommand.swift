@@ -42,6 +42,15 @@ public enum ChainRuleCommand {
     subcommands.first { $0.name == name }
   }
 
+  /// The subcommand `word` is a slip for (`trase`, `dif`), when it is followed by a formula: a
+  /// lone word is a formula (`chainrule trase` differentiates the variable trase).
+  private static func misspeltSubcommand(_ word: String, before rest: ArraySlice<String>) -> String? {
+    guard word.allSatisfy({ $0.isASCII && $0.isLetter }), rest.contains(where: { !$0.hasPrefix("-") }) else {
+      return nil
+    }
+    return Suggestion.closest(to: word, among: subcommands.map(\.name) + ["help"])
+  }
+
   static func execute(arguments: [String], stdin: () -> String?, isTerminal: Bool) -> CommandResult {
     withoutActuallyEscaping(stdin) { stdin in
       dispatch(arguments: arguments, context: CommandContext(stdin: stdin, isTerminal: isTerminal))
@@ -60,6 +69,10 @@ public enum ChainRuleCommand {
         return result { () throws(CommandError) in try help(rest) }
       }
       command = subcommand(named: first) ?? command
+    } else if let first = rest.first, let misspelt = misspeltSubcommand(first, before: rest.dropFirst()) {
+      return CommandResult(
+        stderr: "error: unknown command '\(first)'; did you mean '\(misspelt)'?\nsee 'chainrule --help'\n",
+        exitCode: 64)
     } else if rest.isEmpty || (rest.count == 2 && rest[0] == "--format") {
       // `chainrule` alone (or with only --format) runs the built-in toy model.
       defaultToy = true

@@ -76,6 +76,24 @@ public struct GradientCheck {
   ) -> (value: Double, tolerance: Double, problem: Status?) {
     let x = point[variable] ?? 0
     let h = pow(Double.ulpOfOne, 1.0 / 3.0) * max(1, abs(x))
+    let estimate = centralDifference(function, variable: variable, at: point, step: h)
+    // A step that grows with |x| may be long against the function's own scale (sin at x = 10⁸
+    // takes h = 600). A second estimate with a short step, a power of two that x ± h and
+    // x ± h/2 hold exactly (at least 1,024 ulps of x), must agree; where they differ the short
+    // one is right if the function varies faster than the long step, and it is the one kept.
+    let shortest = max(pow(Double.ulpOfOne, 1.0 / 3.0), 1_024 * x.ulp)
+    let shortStep = pow(2, (log2(shortest)).rounded(.up))
+    guard abs(x) > 1, estimate.problem == nil, shortStep < h / 4 else { return estimate }
+    let short = centralDifference(function, variable: variable, at: point, step: shortStep)
+    guard short.problem == nil else { return estimate }
+    return abs(short.value - estimate.value) > short.tolerance + estimate.tolerance ? short : estimate
+  }
+
+  /// ``centralDifference(_:variable:at:)`` with the step `h`.
+  private func centralDifference(
+    _ function: NodeID, variable: String, at point: [String: Double], step h: Double
+  ) -> (value: Double, tolerance: Double, problem: Status?) {
+    let x = point[variable] ?? 0
     let evaluator = Evaluator(graph: graph)
     // The kinked calls, found once: their switching quantities are compared across the samples.
     let kinkNodes = graph.reachable(from: function).filter { id in

@@ -48,7 +48,9 @@ public struct GradientCheckRenderer {
     let checked = rows.filter { $0.status == .agrees || $0.status == .disagrees }.count
     let unchecked = rows.count - checked
     if failures > 0 {
-      out += "\n\(failures) of \(checked) checked derivative\(checked == 1 ? "" : "s") disagree with the numbers\n"
+      let noun = checked == 1 ? "derivative" : "derivatives"
+      let verb = failures == 1 ? "disagrees" : "disagree"
+      out += "\n\(failures) of \(checked) checked \(noun) \(verb) with the numbers\n"
     } else if checked == 1 {
       out += "\nthe derivative agrees with the numbers\n"
     } else if checked > 1 {

@@ -1,0 +1,30 @@
+import ChainRuleCLI
+import Foundation
+import Testing
+
+/// Slips found by trying the tool as a user: a mistyped subcommand, a gradient check far from 0.
+@Suite struct UsabilityTests {
+  @Test(arguments: [
+    (["trase", "x^2", "--at", "x=1"], "trace"), (["dif", "x^2"], "diff"), (["chek", "x", "--at", "x=1"], "check"),
+  ])
+  func misspeltSubcommandIsNamed(arguments: [String], meant: String) {
+    let result = chainrule(arguments)
+    #expect(result.exitCode == 64)
+    #expect(result.stderr.hasPrefix("error: unknown command '\(arguments[0])'; did you mean '\(meant)'?\n"))
+  }
+
+  /// A lone word is a formula, not a slip: `chainrule dif` differentiates the variable dif.
+  @Test func loneWordIsAFormula() {
+    let result = chainrule("dif")
+    #expect(result.exitCode == 0)
+    #expect(result.stdout.hasPrefix("l = dif\n"))
+  }
+
+  /// Far from 0 the step grows with |x|; a periodic function then needs the short step too.
+  @Test(arguments: [("sin(x)", "x=1e8"), ("cos(3*x)", "x=-4e6"), ("sin(x)*exp(x/1e5)", "x=12345")])
+  func checkFarFromZeroAgrees(formula: String, point: String) {
+    let result = chainrule("check", formula, "--at", point)
+    #expect(result.exitCode == 0, "\(result.stdout)")
+    #expect(result.stdout.contains("the derivative agrees with the numbers"))
+  }
+}
