@@ -60,9 +60,10 @@ public struct Exercise {
   public init(seed: UInt64, level: Int = 2, topic: ExerciseTopic? = nil) throws(Diagnostic) {
     var generator = SplitMix64(seed: seed)
     let level = Swift.min(Swift.max(level, 1), 3)
-    let chosen =
-      level == 3
-      ? ExerciseTopic.network : topic ?? ExerciseTopic.allCases[Int(generator.next() % 4)]
+    // The topic is drawn whether or not it is given, so naming the drawn topic (as the printed
+    // commands do) gives the same exercise.
+    let drawn = ExerciseTopic.allCases[Int(generator.next() % 4)]
+    let chosen = level == 3 ? ExerciseTopic.network : topic ?? drawn
     self.seed = seed
     self.level = level
     self.topic = chosen

@@ -31,9 +31,9 @@ public struct ExerciseRenderer {
   private func lines(_ notation: Notation) -> [String] {
     let local = ExpressionGraph()
     return formula.program.definitions.map { definition in
+      // As the exercise is written (and as the grade command below quotes it).
       let printer = ExpressionPrinter(graph: local, notation: notation, brackets: .round)
-      var canonical = CanonicalForm(graph: local)
-      let body = printer.string(canonical.simplify(local.build(definition.body)))
+      let body = printer.string(local.build(definition.body))
       return notation.name(definition.name ?? resultName) + " = " + body
     }
   }
@@ -65,7 +65,10 @@ public struct ExerciseRenderer {
     let first = exercise.variables.first ?? "x"
     if exercise.topic == .network {
       out += "  chainrule grade '\(quoted)' --answer 'dl/d\(first) = …'\n"
-      out += "  chainrule grade '\(quoted)' --trace --answer 'dl/dh = …'   (a line of the backward pass)\n"
+      // A step of the backward pass the trace really has (the one before the result).
+      let program = ForwardProgram(formula: formula, dataNames: Trace.defaultDataNames(among: formula.variables))
+      let step = program.steps.dropLast().last?.name ?? first
+      out += "  chainrule grade '\(quoted)' --trace --answer 'dl/d\(step) = …'   (a line of the backward pass)\n"
     } else {
       out += "  chainrule grade '\(quoted)' --wrt \(first) --answer '…'\n"
     }

@@ -118,4 +118,26 @@ import Testing
     #expect(latex.contains("\\section*{Solution}"))
     #expect(latex.hasSuffix("\\end{document}\n"))
   }
+
+  /// The commands the exercise prints reproduce it: naming the drawn topic changes nothing, and
+  /// the backward-pass hint names a step the trace has.
+  @Test(arguments: [1, 2, 3, 4, 5] as [UInt64])
+  func printedCommandsReproduceTheExercise(seed: UInt64) throws {
+    for level in ["2", "3"] {
+      let shown = chainrule("exercise", "--seed", "\(seed)", "--level", level)
+      let key = try #require(
+        shown.stdout.split(separator: "\n").first { $0.hasPrefix("The answer key:") }?.split(separator: " ").dropFirst(4))
+      let json = chainrule(Array(key.map(String.init)))
+      let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+      let formula = try #require(object["formula"] as? String)
+      #expect(shown.stdout.contains("grade '\(formula.replacingOccurrences(of: "\n", with: "; "))'"), "\(shown.stdout)")
+      if level == "3" {
+        let hint = try #require(shown.stdout.split(separator: "\n").first { $0.contains("--trace --answer") })
+        let step = try #require(hint.split(separator: "'dl/d").last?.split(separator: " ").first)
+        let trace = chainrule(
+          "grade", formula.replacingOccurrences(of: "\n", with: "; "), "--trace", "--answer", "dl/d\(step) = 0")
+        #expect(!trace.stderr.contains("neither a step nor a variable"), "\(trace.stderr)")
+      }
+    }
+  }
 }
