@@ -103,6 +103,19 @@ public struct ValueComparison: Sendable {
     self.answer = a
     answerUndefined = undefined
     self.tolerance = tolerance
+    let scale = (t + a).reduce(0) { Swift.max($0, Swift.abs($1)) }
+    floor = Swift.max(1e-6 * scale, Double.leastNormalMagnitude)
+  }
+
+  /// Differences are relative to at least this: 10⁻⁶ of the largest value at any point, so a
+  /// derivative that is 0 at one point and 1 at others may be 10⁻¹⁷ there, while one that is
+  /// 10⁻¹⁸ everywhere (a vanishing gradient) is not the answer 0.
+  public let floor: Double
+
+  /// |a − b| / max(|a|, |b|, ``floor``).
+  public func error(_ a: Double, _ b: Double) -> Double {
+    if a == b { return 0 }
+    return Swift.abs(a - b) / Swift.max(Swift.abs(a), Swift.abs(b), floor)
   }
 
   /// |a − b| / max(|a|, |b|, 10⁻⁶).
@@ -121,7 +134,7 @@ public struct ValueComparison: Sendable {
   public var worst: (error: Double, position: Int)? {
     var best: (Double, Int)? = nil
     for k in truth.indices {
-      let e = Self.relativeError(truth[k], answer[k])
+      let e = error(truth[k], answer[k])
       if best == nil || e > best?.0 ?? 0 { best = (e, k) }
     }
     return best
@@ -129,7 +142,7 @@ public struct ValueComparison: Sendable {
 
   /// Whether the answer equals the truth at every point (and there is at least one).
   public var agrees: Bool {
-    !truth.isEmpty && zip(truth, answer).allSatisfy { Self.relativeError($0, $1) <= tolerance }
+    !truth.isEmpty && zip(truth, answer).allSatisfy { error($0, $1) <= tolerance }
   }
 
   /// Whether `values` (at every sample point) equal the answer's wherever both are defined,
@@ -138,7 +151,7 @@ public struct ValueComparison: Sendable {
     var compared = 0
     for (k, i) in indices.enumerated() {
       guard let v = values[i] else { continue }
-      guard Self.relativeError(v, answer[k]) <= tolerance * 100 else { return false }
+      guard error(v, answer[k]) <= tolerance * 100 else { return false }
       compared += 1
     }
     return compared > 0 && compared * 2 >= indices.count

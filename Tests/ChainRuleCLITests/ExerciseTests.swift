@@ -126,7 +126,8 @@ import Testing
     for level in ["2", "3"] {
       let shown = chainrule("exercise", "--seed", "\(seed)", "--level", level)
       let key = try #require(
-        shown.stdout.split(separator: "\n").first { $0.hasPrefix("The answer key:") }?.split(separator: " ").dropFirst(4))
+        shown.stdout.split(separator: "\n").first { $0.hasPrefix("The answer key:") }?.split(separator: " ").dropFirst(
+          4))
       let json = chainrule(Array(key.map(String.init)))
       let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
       let formula = try #require(object["formula"] as? String)

@@ -208,4 +208,14 @@ import Testing
     #expect(grade.exitCode == 0)
     #expect(grade.stdout.hasPrefix("OVERVIEW: Check a derivative you worked out"))
   }
+
+  /// A vanishing gradient is not 0: a 50-layer tanh chain's ∂ℓ/∂w₀ is about 10⁻¹⁸ at the sample
+  /// points, and the answer 0 (or 10⁻³⁰) is wrong, judged relative to the derivative's own size.
+  @Test(arguments: ["0", "1e-30"])
+  func vanishingGradientIsNotZero(answer: String) {
+    let lines = ["f0 = tanh(w0*x)"] + (1..<50).map { "f\($0) = tanh(w\($0)*f\($0 - 1))" } + ["l = (f49 - y)^2"]
+    let result = chainrule("grade", lines.joined(separator: "; "), "--wrt", "w0", "--answer", answer)
+    #expect(result.exitCode == 1, "\(result.stdout)")
+    #expect(result.stdout.hasPrefix("dl/dw0 = \(answer): wrong"))
+  }
 }
