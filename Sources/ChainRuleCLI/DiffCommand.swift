@@ -65,7 +65,25 @@ enum DiffCommand {
     let text =
       request.json
       ? renderer.json(input: request.input.source, steps: steps).serialized() + "\n" : renderer.text(steps: steps)
-    let messages = request.pointNotes + renderer.notes(independentOf: request.variables) + renderer.errors
+    var messages = request.pointNotes + renderer.notes(independentOf: request.variables) + renderer.errors
+    if request.variables.isEmpty {
+      // Nothing to differentiate: say why, and how to make a defined number a variable again.
+      let fixed = request.formula.program.definitions.dropLast().compactMap { definition -> String? in
+        guard let name = definition.name else { return nil }
+        switch definition.body {
+        case .number(let value, _): return "\(name)=\(ValueFormat.text(value, .plain))"
+        case .negate(.number(let value, _), _): return "\(name)=\(ValueFormat.text(-value, .plain))"
+        default: return nil
+        }
+      }
+      let result = request.formula.resultName
+      messages.append(
+        fixed.isEmpty
+          ? "note: \(result) has no variables, so it has no derivatives"
+          : "note: \(result) has no variables: lines such as '\(fixed[0].replacingOccurrences(of: "=", with: " = "))' make "
+            + "constants; to differentiate by them, drop those lines and give the values with --at \(fixed.joined(separator: ","))"
+      )
+    }
     return CommandResult(
       stdout: text, stderr: messages.map { $0 + "\n" }.joined(),
       exitCode: renderer.errors.isEmpty ? ExitCode.success : ExitCode.failure)

@@ -89,7 +89,13 @@ enum GraphCommand {
     switch output.map({ URL(fileURLWithPath: $0).pathExtension.lowercased() }) {
     case "dot", "gv": return .dot
     case "tex": return .tikz
-    default: return .svg
+    case nil, "", "svg": return .svg
+    case let other?:
+      // An image format ChainRule does not write (png, pdf) must not get SVG under its name.
+      throw .usage(
+        "cannot write a .\(other) file: graph writes .svg, .dot (or .gv) and .tex (TikZ); "
+          + "convert the SVG with a viewer, or name the format with --format",
+        command: "graph")
     }
   }
 

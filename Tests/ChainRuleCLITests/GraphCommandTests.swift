@@ -203,4 +203,11 @@ import Testing
     #expect(chainrule("--help").stdout.contains("  graph                   Draw the forward steps"))
     #expect(chainrule("graph", "--help").stdout.hasPrefix("OVERVIEW: Draw a formula's forward steps"))
   }
+
+  /// An image format graph does not write is refused, not given SVG under its name.
+  @Test func imageExtensionIsRefused() {
+    let result = chainrule("graph", "x^2", "-o", "/tmp/chainrule-graph-test.png")
+    #expect(result.exitCode == 64)
+    #expect(result.stderr.hasPrefix("error: cannot write a .png file"))
+  }
 }

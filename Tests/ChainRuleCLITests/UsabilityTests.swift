@@ -27,4 +27,15 @@ import Testing
     #expect(result.exitCode == 0, "\(result.stdout)")
     #expect(result.stdout.contains("the derivative agrees with the numbers"))
   }
+
+  /// A formula whose names are all defined numbers has no derivatives, and says so and why.
+  @Test func definedNumbersLeaveNoVariables() {
+    let result = chainrule("diff", "N = 3; x = -2; l = N*x^2")
+    #expect(result.exitCode == 0)
+    #expect(
+      result.stderr
+        == "note: l has no variables: lines such as 'N = 3' make constants; to differentiate by them, drop those lines and give the values with --at N=3,x=-2\n"
+    )
+    #expect(chainrule("diff", "3^2").stderr == "note: l has no variables, so it has no derivatives\n")
+  }
 }
