@@ -56,7 +56,15 @@ public struct GradientCheck {
       var row = Row(
         variable: variable, symbolic: exact, numeric: difference.value, absoluteError: 0,
         relativeError: 0, tolerance: difference.tolerance, status: .agrees)
-      if let problem = difference.problem {
+      if difference.problem == .kink, let sides = oneSidedDerivative(function, variable: variable, at: point),
+        abs(exact - sides.value) <= sides.tolerance
+      {
+        // A kink inside the step, but the function is differentiable there (x·relu(x) at 0) and
+        // the derivative printed is its derivative.
+        row.numeric = sides.value
+        row.tolerance = sides.tolerance
+        row.absoluteError = abs(exact - sides.value)
+      } else if let problem = difference.problem {
         row.status = problem
         row.numeric = .nan
       } else {
@@ -124,6 +132,29 @@ public struct GradientCheck {
     let rounding = 16 * Double.ulpOfOne * magnitude / h
     let tolerance = 4 * abs(narrow - wide) + rounding + 1e-9 * abs(value) + 1e-300
     return (value, tolerance, nil)
+  }
+
+  /// ∂f/∂variable from second-order one-sided differences, when the two sides agree (the
+  /// function is differentiable although a kink lies within the step); nil when they do not.
+  private func oneSidedDerivative(
+    _ function: NodeID, variable: String, at point: [String: Double]
+  ) -> (value: Double, tolerance: Double)? {
+    let x = point[variable] ?? 0
+    let h = pow(Double.ulpOfOne, 1.0 / 3.0) * max(1, abs(x))
+    let evaluator = Evaluator(graph: graph)
+    var samples: [Double] = []
+    for offset in [-h, -h / 2, 0, h / 2, h] {
+      var shifted = point
+      shifted[variable] = x + offset
+      guard let value = try? evaluator.values(of: [function], at: shifted).values[function] else { return nil }
+      samples.append(value)
+    }
+    let right = (-3 * samples[2] + 4 * samples[3] - samples[4]) / h
+    let left = (3 * samples[2] - 4 * samples[1] + samples[0]) / h
+    let rounding = 16 * Double.ulpOfOne * (samples.map(abs).max() ?? 0) / h
+    let tolerance = 1e-8 * max(1, abs(right), abs(left)) + 2 * rounding
+    guard right.isFinite, left.isFinite, abs(right - left) <= tolerance else { return nil }
+    return ((right + left) / 2, tolerance)
   }
 
   /// The sign of each kink's switching quantity, in node order.

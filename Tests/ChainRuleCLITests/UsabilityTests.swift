@@ -38,4 +38,14 @@ import Testing
     )
     #expect(chainrule("diff", "3^2").stderr == "note: l has no variables, so it has no derivatives\n")
   }
+
+  /// x·relu(x) is differentiable at 0 although relu has a kink there: the one-sided differences
+  /// agree, and so the check judges the derivative instead of calling the point a kink.
+  @Test func differentiableThroughAKink() {
+    let result = chainrule("check", "relu(x)*x", "--at", "x=0")
+    #expect(result.exitCode == 0)
+    #expect(result.stdout.contains("the derivative agrees with the numbers"))
+    #expect(!result.stdout.contains("not differentiable"))
+    #expect(chainrule("check", "relu(x)", "--at", "x=0").stdout.contains("kink: not differentiable here"))
+  }
 }
