@@ -252,7 +252,18 @@ enum TrainCommand {
       }
       out += "wrote \(historyPath)\n"
     }
-    return CommandResult(stdout: out, stderr: columnNotes.joined())
+    // A loss that ends far above where it started has not been fitted, though it stayed finite.
+    var warnings: [String] = []
+    for (run, result) in zip(runs, results) {
+      guard let first = result.losses.first, let last = result.losses.last, last.isFinite, last > 10 * first,
+        last > first + 1e-12
+      else { continue }
+      let label = compare ? "\(run.label): " : ""
+      warnings.append(
+        "warning: \(label)the loss grew from \(ValueFormat.text(first, .plain)) to \(ValueFormat.text(last, .plain)): "
+          + "these parameters are not a fit; the learning rate \(rateText) is too large, try a smaller --lr\n")
+    }
+    return CommandResult(stdout: out, stderr: columnNotes.joined() + warnings.joined())
   }
 
   /// What a divergence says: the epoch, the first row whose loss has no finite value there,

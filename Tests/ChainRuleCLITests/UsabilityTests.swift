@@ -48,4 +48,14 @@ import Testing
     #expect(!result.stdout.contains("not differentiable"))
     #expect(chainrule("check", "relu(x)", "--at", "x=0").stdout.contains("kink: not differentiable here"))
   }
+
+  /// A run whose loss ends far above its start is not reported as a fit without a warning.
+  @Test func aGrowingLossIsWarnedAbout() {
+    let data = Snapshot.examples.appendingPathComponent("toy-data.csv").path
+    let model = Snapshot.examples.appendingPathComponent("toy-model.chain").path
+    let result = chainrule("train", "-f", model, "--data", data, "--lr", "100", "--epochs", "50")
+    #expect(result.stderr.contains("warning: the loss grew from"), "\(result.stderr)")
+    let fine = chainrule("train", "-f", model, "--data", data, "--lr", "0.05", "--epochs", "20")
+    #expect(!fine.stderr.contains("warning"))
+  }
 }
