@@ -101,7 +101,8 @@ extension FuzzCheck {
     }
     // `$$` in a line with a number of stored values of 0 is the known defect of issue 13 fixed on
     // the LaTeX-output side; any other empty math is a finding.
-    for line in text.split(separator: "\n") where line.contains("$$") && !line.contains("memory for the backward pass: 0") {
+    for line in text.split(separator: "\n")
+    where line.contains("$$") && !line.contains("memory for the backward pass: 0") {
       fail("latex: empty math in '\(line)'", source)
     }
   }
