@@ -171,6 +171,19 @@ import Testing
     Case(
       name: #"\log_2 is refused with a hint"#, arguments: ["diff", #"\ln x + \log_2 x"#], exitCode: 1,
       contains: [#"'\log_2'"#, "log(x)/log(2)", "^"]),
+    // Neighbours of the LaTeX cases.
+    Case(
+      name: #"\mathrm{d}x is a differential, refused"#, arguments: ["diff", #"x^2 \mathrm{d}x"#], exitCode: 1,
+      contains: [#"unsupported LaTeX command '\mathrm{d}'"#, "^"], lacks: ["dl/dd"]),
+    Case(
+      name: #"\log_e points to \ln"#, arguments: ["diff", #"\log_e x"#], exitCode: 1,
+      contains: [#"the natural logarithm is \ln x"#, "^"]),
+    Case(
+      name: #"\frac{\mathrm{d}}{\mathrm{d}x} is refused"#, arguments: ["diff", #"\frac{\mathrm{d}}{\mathrm{d}x} x^2"#],
+      exitCode: 1, contains: ["not d/dx of it", "^"]),
+    Case(
+      name: "sigmoid(x) at x = -40", arguments: ["diff", "sigmoid(x)", "--at", "x=-40"], exitCode: 0,
+      contains: ["= 4.24835425529e-18"]),
   ]
 
   @Test(arguments: cases) func issue13(_ row: Case) {
