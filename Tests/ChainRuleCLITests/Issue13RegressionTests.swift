@@ -171,6 +171,31 @@ import Testing
     Case(
       name: #"\log_2 is refused with a hint"#, arguments: ["diff", #"\ln x + \log_2 x"#], exitCode: 1,
       contains: [#"'\log_2'"#, "log(x)/log(2)", "^"]),
+    // Neighbours of the zero-product case: parts the graph or simplification cancel, undefined
+    // as typed at the point.
+    Case(
+      name: "0*log(x) at x = -1", arguments: ["diff", "0*log(x)", "--at", "x=-1"], exitCode: 1,
+      contains: ["log(x) has no value at this point", "^"], lacks: ["l = 0"]),
+    Case(
+      name: "(x - x)*log(y) at y = -1", arguments: ["diff", "(x - x)*log(y)", "--at", "x=1,y=-1"], exitCode: 1,
+      contains: ["log(y) has no value at this point", "^"], lacks: ["l = 0"]),
+    Case(
+      name: "x/x at x = 0", arguments: ["diff", "x/x", "--at", "x=0", "--format", "json"], exitCode: 1,
+      contains: ["x/x has no value at this point: it divides by zero", "^"], lacks: ["\"value\""]),
+    Case(
+      name: "log(x) - log(x) at x = -1, trace", arguments: ["trace", "log(x) - log(x)", "--at", "x=-1"], exitCode: 1,
+      contains: ["log(x) has no value at this point"]),
+    Case(
+      name: "x^2/x at x = 0, check", arguments: ["check", "x^2/x", "--at", "x=0"], exitCode: 1,
+      contains: ["x^2/x has no value at this point"]),
+    Case(
+      name: "a step a/a at a = 0", arguments: ["diff", "a = x - 1; b = a/a; b*2", "--at", "x=1"], exitCode: 1,
+      contains: ["a/a has no value at this point", "^"]),
+    Case(
+      name: "x/x at x = 1 is 1", arguments: ["diff", "x/x", "--at", "x=1"], exitCode: 0, contains: ["l = 1"]),
+    Case(
+      name: "log(sigmoid(x)) at x = -1000 keeps its stable value",
+      arguments: ["diff", "log(sigmoid(x))", "--at", "x=-1000"], exitCode: 0, contains: ["l = -1000"]),
     // Neighbours of the LaTeX cases.
     Case(
       name: #"\mathrm{d}x is a differential, refused"#, arguments: ["diff", #"x^2 \mathrm{d}x"#], exitCode: 1,
