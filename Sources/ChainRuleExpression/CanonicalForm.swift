@@ -200,7 +200,8 @@ public struct CanonicalForm {
       func product<Factors: Collection<NodeID>>(_ factors: Factors) -> NodeID {
         factors.count == 1 ? factors[factors.startIndex] : g.intern(.product, factors)
       }
-      return (coefficient, kept.map(product) ?? product(others))
+      // An array, not the lazy view: interning appends to the operand pool the view reads from.
+      return (coefficient, kept.map(product) ?? product(Array(others)))
     default: return (.one, term)
     }
   }
