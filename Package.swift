@@ -38,7 +38,7 @@ let package = Package(
     // Benchmarks: `swift run -c release chainrule-bench` (see docs/performance.md).
     .executableTarget(name: "chainrule-bench", dependencies: ["ChainRule"]),
     // Fuzzing: `Scripts/fuzz.sh <seconds>` (libFuzzer, Linux); a plain build replays files.
-    .executableTarget(name: "ChainRuleFuzz", dependencies: ["ChainRule"]),
+    .executableTarget(name: "ChainRuleFuzz", dependencies: ["ChainRule", "ChainRuleCLI"]),
     .testTarget(
       name: "ChainRuleTests", dependencies: ["ChainRule"],
       resources: [.copy("Fixtures")]),

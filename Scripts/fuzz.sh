@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Builds the libFuzzer target and fuzzes parse → differentiate → simplify → print → re-parse.
+# Builds the libFuzzer target and fuzzes parse → differentiate → simplify → print → re-parse,
+# and the commands' JSON and LaTeX output (Sources/ChainRuleFuzz/FuzzCommandOutput.swift).
 #
 # usage: Scripts/fuzz.sh [seconds] [extra libFuzzer flags...]     (Linux; default 60 seconds)
 #
@@ -25,6 +26,8 @@ binary="$(swift build "${flags[@]}" --show-bin-path)/ChainRuleFuzz"
 mkdir -p "$scratch/fuzz-corpus" "$scratch/fuzz-crashes"
 # Swift's own backtracer would fight libFuzzer's signal handlers.
 export SWIFT_BACKTRACE=enable=no
+# One-time globals that LeakSanitizer misreads as leaks at exit (see the file).
+export LSAN_OPTIONS="suppressions=$PWD/Scripts/lsan-suppressions.txt${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
 "$binary" "$scratch/fuzz-corpus" Tests/Fuzz/corpus \
   -max_total_time="$seconds" -max_len=4096 -timeout=20 -rss_limit_mb=4096 \
   -artifact_prefix="$scratch/fuzz-crashes/" -print_final_stats=1 "$@"

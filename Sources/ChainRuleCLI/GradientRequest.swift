@@ -68,6 +68,16 @@ struct GradientRequest {
         throw .usage(message, command: command)
       }
       pointNotes = unused.map(unusedPointNote)
+      // A part without a value as typed (x/x at x = 0, 0*log(x) at x = −1) is not hidden by the
+      // graph or its simplified form, whose value would otherwise be printed; where neither has
+      // a value, the command's own message names the failing part.
+      if let values = pointValues, let problem = formula.program.undefinedAsWritten(at: values) {
+        let evaluator = Evaluator(graph: formula.graph)
+        let hidden =
+          (try? evaluator.evaluate(formula.root, at: values)) != nil
+          || (try? evaluator.evaluate(formula.simplified(formula.root), at: values)) != nil
+        if hidden { throw .input(.diagnostic(problem, source: input.source, sourceName: input.name)) }
+      }
     }
   }
 

@@ -139,9 +139,12 @@ public struct CanonicalForm {
         collect(term, scale: .one, into: &collected)
       }
     }
-    // Coefficients that overflow (1e200·(1e200·x + y)) cannot be written as numbers: keep the
-    // terms as they came rather than print infinity.
-    guard collected.isFinite else { return terms.count == 1 ? terms[0] : graph.intern(.sum(Operands(terms))) }
+    // Coefficients that overflow (1e200·(1e200·x + y)) cannot be written as numbers, nor a sum
+    // in which a number is lost in a much larger one (2⁶³ − 1): keep the terms as they came
+    // rather than print infinity or the wrong number.
+    guard collected.isFinite, !collected.absorbed else {
+      return terms.count == 1 ? terms[0] : graph.intern(.sum(Operands(terms)))
+    }
     if collected.distributed { note(.distribution) }
     if collected.numberCount > 1 { note(.constantFolding) }
     if collected.numberCount > 0 && collected.constant.isZero { note(.additiveIdentity) }
@@ -200,7 +203,8 @@ public struct CanonicalForm {
       func product<Factors: Collection<NodeID>>(_ factors: Factors) -> NodeID {
         factors.count == 1 ? factors[factors.startIndex] : g.intern(.product, factors)
       }
-      return (coefficient, kept.map(product) ?? product(others))
+      // An array, not the lazy view: interning appends to the operand pool the view reads from.
+      return (coefficient, kept.map(product) ?? product(Array(others)))
     default: return (.one, term)
     }
   }
@@ -583,6 +587,9 @@ private struct TermCollection {
     rests.append(rest, sum)
     return false
   }
+
+  /// Whether a number was lost in a much larger one while adding up a coefficient.
+  var absorbed: Bool { constant.absorbed || rests.entries.contains { $0.value.absorbed } }
 
   /// Whether every coefficient is a finite number.
   var isFinite: Bool {

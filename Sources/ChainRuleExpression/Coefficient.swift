@@ -107,10 +107,17 @@ struct CoefficientSum {
   /// How many coefficients were added.
   private var count = 0
 
+  /// Whether a whole number was lost in a much larger one (2⁶³ + (−1) is 2⁶³ in a `Double`).
+  private(set) var absorbed = false
+
   mutating func add(_ c: Coefficient) {
     count += 1
     if c.q == 1 && main.q == 1 || c.exact != nil && main.exact != nil {
+      let before = main
       main = main + c
+      if c.q == 1 && before.q == 1 && c.p != 0 && before.p != 0 && (main.p == before.p || main.p == c.p) {
+        absorbed = true
+      }
     } else if c.exact == nil {
       inexact += c.value
     } else {

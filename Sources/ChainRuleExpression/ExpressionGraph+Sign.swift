@@ -14,7 +14,8 @@ extension ExpressionGraph {
     case .product:
       let slots = operandSlots(term)
       guard let c = numberValue(operand(atSlot: slots.lowerBound)), c < 0 else { return (false, term) }
-      let rest = slots.dropFirst().lazy.map { self.operand(atSlot: $0) }
+      // An array, not a lazy view of the operand pool: interning appends to that pool.
+      let rest = slots.dropFirst().map { self.operand(atSlot: $0) }
       if c == -1 { return (true, rest.count == 1 ? operand(atSlot: slots.lowerBound + 1) : intern(.product, rest)) }
       return (true, intern(.product, [number(-c)] + rest))
     default:

@@ -167,7 +167,8 @@ public final class ExpressionGraph {
     let y = numberValue(b)
     if x == 0 { return b }
     if y == 0 { return a }
-    if let x, let y, (x + y).isFinite { return number(x + y) }
+    // A constant absorbed by a much larger one (2⁶³ − 1 is 2⁶³ in a Double) stays written.
+    if let x, let y, (x + y).isFinite, x + y != x, x + y != y { return number(x + y) }
     return intern(.sum(Operands(a, b)))
   }
 

@@ -128,7 +128,13 @@ public struct Evaluator {
       guard let v = Parser.constants[name] ?? point[name] else { throw .unboundSymbol(name) }
       return v
     case .sum:
-      for slot in slots { value += operand(graph.operand(atSlot: slot)) }
+      // c − c·tanh(u)² and c − c·σ(u) are added as c·sech²(u) and c·σ(−u): formed as written
+      // they cancel to 0 far from the origin, where the true value is small but not 0.
+      let pair = stableComplementPair(slots, operand)
+      if let pair { value = pair.value }
+      for slot in slots where slot != pair?.constantSlot && slot != pair?.termSlot {
+        value += operand(graph.operand(atSlot: slot))
+      }
     case .product:
       value = 1
       for slot in slots { value *= operand(graph.operand(atSlot: slot)) }
@@ -171,6 +177,51 @@ public struct Evaluator {
       case .call(.sigmoid, let inner) = graph[factors[1]]
     {
       return -softplus(value(inner[0]))
+    }
+    return nil
+  }
+
+  /// In a sum, a constant term c and a term −c·tanh(u)² or −c·σ(u), and their sum computed
+  /// without cancellation: c·sech²(u) = c/cosh²(u) and c·σ(−u). Nil when the sum has no such pair.
+  ///
+  /// 1 − tanh(u)² is tanh′(u) and 1 − σ(u) a factor of σ′(u), so derivatives meet these forms
+  /// often; at u = 20, 1 − tanh(u)² rounds to 0 though sech²(20) ≈ 1.7·10⁻¹⁷.
+  func stableComplementPair(
+    _ slots: Range<Int>, _ value: (NodeID) -> Double
+  ) -> (constantSlot: Int, termSlot: Int, value: Double)? {
+    guard slots.count >= 2,
+      let constantSlot = slots.first(where: { graph.kind(graph.operand(atSlot: $0)) == .number })
+    else { return nil }
+    let c = graph.constant(of: graph.operand(atSlot: constantSlot))
+    guard c != 0, c.isFinite else { return nil }
+    for slot in slots where slot != constantSlot {
+      var term = graph.operand(atSlot: slot)
+      var coefficient = 1.0
+      if graph.kind(term) == .product {
+        let factors = graph.operandSlots(term)
+        guard factors.count == 2, let k = graph.numberValue(graph.operand(atSlot: factors.lowerBound)) else {
+          continue
+        }
+        coefficient = k
+        term = graph.operand(atSlot: factors.lowerBound + 1)
+      }
+      guard coefficient == -c else { continue }
+      switch graph.kind(term) {
+      case .power:
+        let parts = graph.operandSlots(term)
+        let base = graph.operand(atSlot: parts.lowerBound)
+        guard graph.numberValue(graph.operand(atSlot: parts.lowerBound + 1)) == 2, graph.kind(base) == .call,
+          graph.function(of: base) == .tanh
+        else { continue }
+        let u = value(graph.operand(atSlot: graph.operandSlots(base).lowerBound))
+        let cosh = Foundation.cosh(u)
+        return (constantSlot, slot, c / (cosh * cosh))
+      case .call:
+        guard graph.function(of: term) == .sigmoid else { continue }
+        let u = value(graph.operand(atSlot: graph.operandSlots(term).lowerBound))
+        return (constantSlot, slot, c * ((try? Function.sigmoid.evaluate([-u])) ?? .nan))
+      default: continue
+      }
     }
     return nil
   }

@@ -42,6 +42,9 @@ public struct Diagnostic: Error, Hashable, Sendable {
     case usedBeforeDefinition(String, useLine: Int, definitionLine: Int)
     /// A part of the formula without variables (as typed) that has no value.
     case constantWithoutValue(String, Undefined)
+    /// A part of the formula that, as typed, has no value at the point given, though a
+    /// simplified form would have one: `x/x` at x = 0, `0*log(x)` at x = −1.
+    case undefinedAsWritten(String, Undefined)
     /// A definition of a name that was already defined.
     case redefinition(String)
     /// A definition that uses its own name.
@@ -110,6 +113,14 @@ public struct Diagnostic: Error, Hashable, Sendable {
         "\(text) has no value: a negative number to a fractional power is not a real number"
       case .overflow: "\(text) has no value: it is too large for a 64-bit float"
       }
+    case .undefinedAsWritten(let text, let why):
+      switch why {
+      case .outsideDomain(let function, let domain): "\(text) has no value at this point: \(function) needs \(domain)"
+      case .divisionByZero: "\(text) has no value at this point: it divides by zero"
+      case .negativeBaseFractionalPower:
+        "\(text) has no value at this point: a negative number to a fractional power is not a real number"
+      case .overflow: "\(text) has no value at this point: it is too large for a 64-bit float"
+      }
     case .redefinition(let name): "'\(name)' is defined twice"
     case .selfReference(let name): "'\(name)' is used in its own definition"
     case .argumentsNotSubstituted(let name): "'\(name)' stands for its definition; its arguments are not substituted"
@@ -139,6 +150,7 @@ public struct Diagnostic: Error, Hashable, Sendable {
     case .constantWithoutValue(_, .overflow): "the largest a float holds is about 1.8e308 (exp(709))"
     case .constantWithoutValue(_, .divisionByZero): "a division by 0 has no value at any point"
     case .constantWithoutValue: "a part without variables must have a value, whatever the point"
+    case .undefinedAsWritten: "as written the formula has no value here, though a simplified form would hide that"
     case .selfReference(let name): "give the new value its own name, e.g. '\(name)2 = \(name) + …'"
     case .argumentsNotSubstituted(let name): "write '\(name)' alone, or '\(name)[x, φ]' with names as the book does"
     case .unexpectedCharacter(let text) where text.contains("control"):

@@ -200,6 +200,17 @@ extension LaTeXLexer {
     if command == "operatorname" {
       throw Diagnostic(.unknownFunction(word, suggestion: Function.suggestion(for: word)), at: span(from: start))
     }
+    // An upright d before a name is a differential (`\mathrm{d}x`, `\mathrm{d}\theta`), not the
+    // product of a variable d and x.
+    if word == "d", Self.uprightCommands.contains(command) {
+      let save = position
+      skipSpaces()
+      let next = peek()
+      position = save
+      if let next, next.properties.isAlphabetic || next == "\\" {
+        throw Diagnostic(.unsupportedCommand("\\mathrm{d}"), at: span(from: start))
+      }
+    }
     guard word.unicodeScalars.first?.isASCIIDigit != true else {
       throw Diagnostic(.expected("a name in '\\\(command){…}'", found: "'\(word)'"), at: span(from: start))
     }
@@ -371,6 +382,7 @@ extension LaTeXLexer {
     }
     if let underscore = command.firstIndex(of: "_") {
       let base = command[command.index(after: underscore)...].filter { $0 != "{" && $0 != "}" }
+      if command.hasPrefix("\\log_") && base == "e" { return "the natural logarithm is \\ln x (or \\log x)" }
       if command.hasPrefix("\\log_") {
         return "logarithms to another base are not supported: write log(x)/log(\(base))"
       }

@@ -54,6 +54,13 @@ package enum StandardFunctions {
     Swift.max(u, 0) + Foundation.log1p(Foundation.exp(-Swift.abs(u)))
   }
 
+  /// tanh′(u) = sech²(u) = 1/cosh²(u): 1 − tanh²(u) cancels to 0 for |u| > 19, where the slope
+  /// is still about 10⁻¹⁷; past |u| ≈ 355 the slope underflows to 0 in either form.
+  @Sendable static func tanhSlope(_ u: Double) -> Double {
+    let c = Foundation.cosh(u)
+    return 1 / (c * c)
+  }
+
   /// (1 − u²)^−½, the derivative of asin.
   @Sendable private static func inverseSineSlope(_ u: Double) -> Double { Foundation.pow(1 - u * u, -0.5) }
 
@@ -84,11 +91,11 @@ package enum StandardFunctions {
       domain: "an argument that is not negative", shape: .squareRoot),
     Entry(
       name: "tanh", value: .unary { Foundation.tanh($0) }, derivatives: [1 - .power(.call(.tanh, u), 2)],
-      derivativeValue: .unary { _, value in 1 - value * value }, latex: .command("tanh"), latexCommands: ["tanh"]),
+      derivativeValue: .unary { u, _ in tanhSlope(u) }, latex: .command("tanh"), latexCommands: ["tanh"]),
     Entry(
       name: "sigmoid", aliases: ["σ"], value: .unary(sigmoid),
       derivatives: [.call(.sigmoid, u) * (1 - .call(.sigmoid, u))],
-      derivativeValue: .unary { _, value in value * (1 - value) }, unicodeName: "σ", latex: .command("sigma"),
+      derivativeValue: .unary { u, value in value * sigmoid(-u) }, unicodeName: "σ", latex: .command("sigma"),
       isPositive: true),
     Entry(
       name: "softplus", value: .unary(softplus), derivatives: [.call(.sigmoid, u)],

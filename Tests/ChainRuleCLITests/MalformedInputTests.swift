@@ -201,6 +201,7 @@ struct MalformedInputTests {
   static let kindsTestedElsewhere = [
     "inputTooLarge",  // a 4 MB input: LimitTests
     "invalidUTF8",  // bytes that are not UTF-8: FormulaInputTests (files and standard input)
+    "undefinedAsWritten",  // needs a point (x/x at x = 0): Issue13RegressionTests
   ]
 
   @Test("the table gives every kind of diagnostic the parser has")
