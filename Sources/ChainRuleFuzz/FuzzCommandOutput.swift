@@ -99,10 +99,8 @@ extension FuzzCheck {
     for word in ["nan", "inf", "NaN"] where text.range(of: "\\b\(word)\\b", options: .regularExpression) != nil {
       fail("latex: the document contains '\(word)'", source)
     }
-    // `$$` in a line with a number of stored values of 0 is the known defect of issue 13 fixed on
-    // the LaTeX-output side; any other empty math is a finding.
-    for line in text.split(separator: "\n")
-    where line.contains("$$") && !line.contains("memory for the backward pass: 0") {
+    // Empty math (`$$`) is a finding, as `values kept in memory: 0 ($$)` once was.
+    for line in text.split(separator: "\n") where line.contains("$$") {
       fail("latex: empty math in '\(line)'", source)
     }
   }
