@@ -110,7 +110,9 @@ struct REPL {
     case ":help", ":h", ":?": return (Self.help, false)
     case ":at":
       settingsFromToyModel = false
-      point = argument.isEmpty ? nil : argument.replacingOccurrences(of: " ", with: "")
+      // A point file's path (`:at @point.txt`) is kept as typed.
+      point =
+        argument.isEmpty ? nil : argument.hasPrefix("@") ? argument : argument.replacingOccurrences(of: " ", with: "")
       return (point.map { "point: \($0)\n" } ?? "point cleared\n", false)
     case ":wrt":
       settingsFromToyModel = false

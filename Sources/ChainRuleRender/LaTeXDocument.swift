@@ -120,18 +120,19 @@ public struct LaTeXDocument {
     var out = ""
     let gradient = formula.gradient(withRespectTo: variables)
     var values: NodeValues? = nil
-    var simplified: [NodeID] = []
-    for raw in gradient {
-      simplified.append(formula.graph.treeOperationCount(raw) > printLimit * 4 ? raw : formula.simplified(raw))
-    }
+    // Sizes counted in one pass over the graph for all derivatives: a pass per derivative
+    // made this quadratic in the depth.
+    let rawSizes = formula.graph.treeOperationCounts(gradient)
+    let simplified = zip(gradient, rawSizes).map { raw, size in size > printLimit * 4 ? raw : formula.simplified(raw) }
+    let sizes = formula.graph.treeOperationCounts(simplified)
     if let point {
       let dictionary = Dictionary(point, uniquingKeysWith: { a, _ in a })
       values = try? Evaluator(graph: formula.graph).values(of: simplified, at: dictionary).values
     }
     let layout = LaTeXLayout(printer: formula.printer(.latex, brackets: brackets))
-    for (variable, id) in zip(variables, simplified) {
+    for (index, (variable, id)) in zip(variables, simplified).enumerated() {
       let lhs = notation.partial(of: resultName, withRespectTo: variable)
-      let operations = formula.graph.treeOperationCount(id)
+      let operations = sizes[index]
       if operations > printLimit {
         out += "\n$\(lhs)$ has about \(operations) operations in closed form; it is not printed here.\n"
         continue
