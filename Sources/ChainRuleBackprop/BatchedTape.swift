@@ -70,26 +70,37 @@ public struct BatchedTape: Sendable {
     precondition(columns.count == tape.variables.count && gradient.count == columns.count, "one column per variable")
     var total = Lanes.zero
     var sums = [Lanes](repeating: .zero, count: columns.count)
+    let slots = tape.inputSlots.map { Int($0) }
+    // A column of one value fills its slot once; the others are gathered for every pass.
+    var gathered: [Int] = []
+    for (variable, column) in columns.enumerated() {
+      if column.count > 1 {
+        gathered.append(variable)
+      } else {
+        values[slots[variable]] = Lanes(repeating: column.first ?? 0)
+      }
+    }
     var start = 0
     while start < count {
       let valid = min(Self.width, count - start)
-      for (variable, column) in columns.enumerated() {
-        var lanes = Lanes(repeating: column.first ?? 0)
-        if column.count > 1 {
+      for variable in gathered {
+        columns[variable].withUnsafeBufferPointer { column in
+          var lanes = Lanes.zero
           // Past the last point, lanes repeat it: finite values whose adjoint seed is 0.
           for lane in 0..<Self.width { lanes[lane] = column[start + min(lane, valid - 1)] }
+          values[slots[variable]] = lanes
         }
-        values[Int(tape.inputSlots[variable])] = lanes
       }
       var seed = Lanes.zero
-      for lane in 0..<valid { seed[lane] = 1 }
-      // Padding lanes are left out by selection, not by multiplying: ∞·0 would be NaN.
-      let padding = seed .== 0
-      total += forward().replacing(with: 0, where: padding)
-      backward(seed: seed)
-      for variable in columns.indices {
-        sums[variable] += adjoints[Int(tape.inputSlots[variable])].replacing(with: 0, where: padding)
+      var keep = SIMD8<UInt64>.zero
+      for lane in 0..<valid {
+        seed[lane] = 1
+        keep[lane] = ~0
       }
+      // Padding lanes are left out by masking their bits, not by multiplying: ∞·0 would be NaN.
+      total += Self.masked(forward(), keep)
+      backward(seed: seed)
+      for variable in columns.indices { sums[variable] += Self.masked(adjoints[slots[variable]], keep) }
       start += Self.width
     }
     for variable in columns.indices { gradient[variable] += sums[variable].sum() }
@@ -214,6 +225,12 @@ public struct BatchedTape: Sendable {
         }
       }
     }
+  }
+
+  /// `lanes` where `keep` is all ones, +0 where it is zero.
+  @inline(__always)
+  private static func masked(_ lanes: Lanes, _ keep: SIMD8<UInt64>) -> Lanes {
+    unsafeBitCast(unsafeBitCast(lanes, to: SIMD8<UInt64>.self) & keep, to: Lanes.self)
   }
 
   /// Eight lanes of `f(lane)`.

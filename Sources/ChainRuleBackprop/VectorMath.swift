@@ -25,7 +25,7 @@ enum VectorMath {
   /// eˣ in every lane.
   @inline(__always)
   static func exp(_ x: Vector) -> Vector {
-    guard all(magnitude(x) .<= 700) else { return scalar(x, Foundation.exp) }
+    guard isWithin(x, 700) else { return scalar(x, Foundation.exp) }
     // x = n·ln 2 + r with |r| ≤ ln 2 / 2; eˣ = 2ⁿ·eʳ, eʳ = Σ rᵏ/k! for k ≤ 13.
     let shifted = x * (1 / M_LN2) + roundingShift
     let n = shifted - roundingShift
@@ -59,7 +59,7 @@ enum VectorMath {
   /// sin x and cos x in every lane, sharing one range reduction.
   @inline(__always)
   static func sinCos(_ x: Vector) -> (sin: Vector, cos: Vector) {
-    guard all(magnitude(x) .<= 1e5) else { return (scalar(x, Foundation.sin), scalar(x, Foundation.cos)) }
+    guard isWithin(x, 1e5) else { return (scalar(x, Foundation.sin), scalar(x, Foundation.cos)) }
     // x = k·π/2 + r with |r| ≤ π/4; the quadrant k mod 4 picks ±sin r or ±cos r.
     let shifted = x * (2 / Double.pi) + roundingShift
     let k = shifted - roundingShift
@@ -86,22 +86,27 @@ enum VectorMath {
     c = c * r2 + 1
     let sinR = s * r
     let cosR = c
+    // Selected and signed with bit operations: masks and `replace(with:where:)` go lane by lane.
     let quadrant = unsafeBitCast(shifted, to: SIMD8<UInt64>.self) & 3
-    let swap = (quadrant & 1) .== 1
-    var sine = sinR
-    sine.replace(with: cosR, where: swap)
-    var cosine = cosR
-    cosine.replace(with: sinR, where: swap)
-    sine.replace(with: -sine, where: (quadrant & 2) .== 2)
-    cosine.replace(with: -cosine, where: ((quadrant &+ 1) & 2) .== 2)
-    return (sine, cosine)
+    let swap = 0 &- (quadrant & 1)  // all ones in odd quadrants
+    let sinBits = unsafeBitCast(sinR, to: SIMD8<UInt64>.self)
+    let cosBits = unsafeBitCast(cosR, to: SIMD8<UInt64>.self)
+    let sine = (sinBits & ~swap) | (cosBits & swap)
+    let cosine = (cosBits & ~swap) | (sinBits & swap)
+    let sineSign = (quadrant & 2) &<< 62
+    let cosineSign = ((quadrant &+ 1) & 2) &<< 62
+    return (
+      unsafeBitCast(sine ^ sineSign, to: Vector.self), unsafeBitCast(cosine ^ cosineSign, to: Vector.self)
+    )
   }
 
-  /// |x| in every lane (NaN stays NaN, so comparisons with it fail).
+  /// Whether |x| ≤ `limit` in every lane (false for NaN). Compares bit patterns without the
+  /// sign, which order like the magnitudes (NaN above ∞): a lane over the limit makes
+  /// `limit − bits` wrap and sets its top bit.
   @inline(__always)
-  static func magnitude(_ x: Vector) -> Vector {
-    let signless = unsafeBitCast(x, to: SIMD8<UInt64>.self) & 0x7FFF_FFFF_FFFF_FFFF
-    return unsafeBitCast(signless, to: Vector.self)
+  static func isWithin(_ x: Vector, _ limit: Double) -> Bool {
+    let bits = unsafeBitCast(x, to: SIMD8<UInt64>.self) & 0x7FFF_FFFF_FFFF_FFFF
+    return ((limit.bitPattern &- bits) &>> 63).wrappedSum() == 0
   }
 
   /// `f` lane by lane.

@@ -163,7 +163,7 @@ if only.contains("scaling") {
   report.line(
     "5. Whole process: each command on the chain as definitions, point from a file (--at @FILE); median of 3 runs (1 past N = 10,000)"
   )
-  report.line("   command | N | wall | CPU | peak memory | memory per layer")
+  report.line("   command | N | wall | CPU | peak memory")
   let executable = executables.first ?? ProcessBenchmark.defaultExecutable()
   let rows = ScalingBenchmark.measure(executable: executable, layers: scalingLayers, runs: 3) { row in
     guard let time = row.time, let cpu = row.cpuTime, let memory = row.peakMemory else {
@@ -171,7 +171,7 @@ if only.contains("scaling") {
       return
     }
     report.line(
-      "   \(row.command) | \(row.layers) | \(formatTime(time)) | \(formatTime(cpu)) | \(formatBytes(memory)) | \(formatBytes(memory / row.layers))"
+      "   \(row.command) | \(row.layers) | \(formatTime(time)) | \(formatTime(cpu)) | \(formatBytes(memory))"
     )
   }
   report.scaling = rows
@@ -181,7 +181,14 @@ if only.contains("scaling") {
     let time = ScalingBenchmark.exponent(measured.map { (Double($0.layers), $0.cpuTime ?? 0) })
     let memory = ScalingBenchmark.exponent(measured.map { (Double($0.layers), Double($0.peakMemory ?? 0)) })
     let text = [time, memory].map { $0.map { String(format: "%.2f", $0) } ?? "—" }
-    report.line("   \(command): CPU time \(text[0]), peak memory \(text[1])")
+    // Memory per layer past the process's fixed start (runtime, libraries): the slope between
+    // the smallest and largest depth.
+    var perLayer = ""
+    if let first = measured.first, let last = measured.last, last.layers > first.layers {
+      let bytes = Double((last.peakMemory ?? 0) - (first.peakMemory ?? 0)) / Double(last.layers - first.layers)
+      perLayer = String(format: "; memory per layer %.0f B", bytes)
+    }
+    report.line("   \(command): CPU time \(text[0]), peak memory \(text[1])\(perLayer)")
     if let time, let memory {
       report.target(
         "\(command): growth exponent ≤ 1.1 for time and memory", time <= 1.1 && memory <= 1.1, "\(text[0]), \(text[1])")
