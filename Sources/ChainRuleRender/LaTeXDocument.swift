@@ -103,10 +103,12 @@ public struct LaTeXDocument {
     var lines: [String] = []
     if formula.program.definitions.count > 1 {
       let local = ExpressionGraph()
+      // One printer for all the lines: a printer per line would size its memo to the graph
+      // built so far, once per definition (quadratic in their number).
+      let layout = LaTeXLayout(printer: ExpressionPrinter(graph: local, notation: .latex, brackets: brackets))
       // Each definition as the user wrote it: in their order, not simplified.
       for definition in formula.program.definitions {
         let body = local.build(definition.body)
-        let layout = LaTeXLayout(printer: ExpressionPrinter(graph: local, notation: .latex, brackets: brackets))
         lines += layout.lines(lhs: notation.name(definition.name ?? resultName), body)
       }
     } else {
