@@ -1,6 +1,6 @@
 // chainrule-bench: in-process timings of ChainRule against the targets of docs/performance.md.
 //
-//   swift run -c release chainrule-bench [--quick] [--json FILE] [--only toy,chain,gradient,process,matrix,scaling]
+//   swift run -c release chainrule-bench [--quick] [--json FILE] [--only toy,chain,gradient,train,process,matrix,scaling]
 //                                        [--layers 10,100,1000,10000] [--points 1000000]
 //                                        [--scaling-layers 1000,10000,100000]
 //                                        [--chainrule PATH]… [--profile toy|parse|chain:N|tape COUNT]
@@ -15,7 +15,7 @@ import Foundation
 
 var budget = Budget.normal
 var jsonPath: String? = nil
-var only: Set<String> = ["toy", "chain", "gradient", "process", "matrix", "scaling"]
+var only: Set<String> = ["toy", "chain", "gradient", "train", "process", "matrix", "scaling"]
 var layers = [10, 100, 1_000, 10_000]
 var points = 1_000_000
 var scalingLayers = [1_000, 10_000, 100_000]
@@ -133,6 +133,17 @@ if only.contains("gradient") {
   report.target(
     "batched tape at least as fast as hand-written Swift", gradient.batched <= gradient.handWritten,
     String(format: "%.2f× its time", gradient.batched / gradient.handWritten))
+}
+
+if only.contains("train") {
+  let train = TrainBenchmark.measure(rows: 100_000, budget)
+  report.line("")
+  report.line(
+    "Training: the toy model's mean loss and gradient over \(train.rows) rows (one full-batch step), in process")
+  func rows(_ seconds: Double) -> String { String(format: "%.2f M rows/s", Double(train.rows) / seconds / 1e6) }
+  report.line(
+    "   chainrule train's Trainer.lossAndGradient \(formatTime(train.training)) (\(rows(train.training))), the batched tape alone \(formatTime(train.batched)) (\(rows(train.batched))); largest disagreement \(String(format: "%.1e", train.disagreement))"
+  )
 }
 
 if only.contains("process") {
