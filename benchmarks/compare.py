@@ -29,6 +29,11 @@ import time
 import symengine
 import sympy
 
+try:
+    import numpy
+except ImportError:  # the gradient row is left out
+    numpy = None
+
 TOY = "(beta3 + omega3*cos(beta2 + omega2*exp(beta1 + omega1*sin(beta0 + omega0*x))) - y)**2"
 TOY_PARAMETERS = ["beta0", "omega0", "beta1", "omega1", "beta2", "omega2", "beta3", "omega3"]
 LAYERS = [10, 30, 100, 300, 1000, 10000]
@@ -79,6 +84,68 @@ def chain(module, n):
         f = b + w * x if k == 0 else b + w * functions[(k - 1) % 3](f)
     loss = (f - y) ** 2
     return [loss.diff(p) for p in parameters]
+
+
+TOY_THETA = [1, 0.1, 2, -0.4, -3, 2, 0.4, 3]  # beta0, omega0, ... as ToyModel.theta
+
+
+def toy_data(count):
+    """chainrule-bench's data, from the same generator: x uniform in [-2, 2], y = 0.5 sin x + noise."""
+    state = 0x9E3779B97F4A7C15
+    mask = (1 << 64) - 1
+    xs = numpy.empty(count)
+    ys = numpy.empty(count)
+    for i in range(count):
+        state = (state * 6364136223846793005 + 1442695040888963407) & mask
+        x = 4 * ((state >> 11) * 2.0 ** -53) - 2
+        state = (state * 6364136223846793005 + 1442695040888963407) & mask
+        xs[i] = x
+        ys[i] = 0.5 * numpy.sin(x) + 0.1 * ((state >> 11) * 2.0 ** -53 - 0.5)
+    return xs, ys
+
+
+def numpy_toy_gradient(xs, ys, theta):
+    """The toy model's gradient summed over all points: forward and backward pass as whole-array
+    NumPy operations (the vectorised backprop of a NumPy tutorial)."""
+    b0, w0, b1, w1, b2, w2, b3, w3 = theta
+    f0 = b0 + w0 * xs
+    h1 = numpy.sin(f0)
+    f1 = b1 + w1 * h1
+    h2 = numpy.exp(f1)
+    f2 = b2 + w2 * h2
+    h3 = numpy.cos(f2)
+    f3 = b3 + w3 * h3
+    df3 = 2 * (f3 - ys)
+    df2 = -numpy.sin(f2) * w3 * df3
+    df1 = h2 * w2 * df2
+    df0 = numpy.cos(f0) * w1 * df1
+    return [df0.sum(), (df0 * xs).sum(), df1.sum(), (df1 * h1).sum(), df2.sum(), (df2 * h2).sum(),
+            df3.sum(), (df3 * h3).sum()]
+
+
+def gradient_table(ours, points):
+    """Seconds per point for NumPy, beside chainrule-bench's item 3, as a Markdown table."""
+    gradient = ours.get("gradient")
+    if numpy is None or not gradient:
+        return None
+    xs, ys = toy_data(points)
+    runs = []
+    for _ in range(7):
+        start = time.perf_counter()
+        numpy_toy_gradient(xs, ys, TOY_THETA)
+        runs.append(time.perf_counter() - start)
+    numpy_time = statistics.median(runs) / points
+    rows = [("ChainRule tape (one point per pass)", gradient["tape"]),
+            ("ChainRule batched tape (8 points per pass, SIMD)", gradient.get("batched")),
+            ("hand-written Swift", gradient["handWritten"]),
+            ("Swift `_Differentiation`", gradient["compiledAutodiff"]),
+            (f"NumPy {numpy.__version__}, whole-array forward and backward (median of 7)", numpy_time)]
+    lines = ["| toy-model gradient over %s points, one thread | per point | M points/s |" % f"{points:,}",
+             "| --- | ---: | ---: |"]
+    for name, seconds in rows:
+        if seconds:
+            lines.append(f"| {name} | {seconds * 1e9:.1f} ns | {1e-6 / seconds:.1f} |")
+    return "\n".join(lines)
 
 
 def clear_sympy_cache():
@@ -222,6 +289,8 @@ def main():
     print("Timing SymPy …", file=sys.stderr, flush=True)
     py = measure_python("SymPy", sympy, budget, chain_limit)
 
+    print("Timing NumPy …", file=sys.stderr, flush=True)
+    gradients = gradient_table(ours, 100_000 if options.quick else 1_000_000)
     date = datetime.datetime.now().strftime("%Y-%m-%d %H:%M")
     comparison = table(ours, py, engine)
     section = "\n".join([
@@ -238,6 +307,15 @@ def main():
         "\"Outside the parser\": building the graph from an already parsed program and "
         "differentiating.",
         "",
+    ] + ([
+        "### The toy model's gradient against NumPy",
+        "",
+        gradients,
+        "",
+        "All in process, on the same data (chainrule-bench's generator, re-run in Python); NumPy on "
+        "one thread (its element-wise functions do not use more).",
+        "",
+    ] if gradients else []) + [
         "### chainrule-bench",
         "",
         "```",

@@ -6,7 +6,7 @@
 #   benchmarks/run-comparison.sh            full run, rewrites docs/performance.md (~10 minutes)
 #   benchmarks/run-comparison.sh --quick    short smoke run, prints the table only
 #
-# SymPy and SymEngine come from PyPI into a virtual environment of its own, benchmarks/.venv.
+# SymPy, SymEngine and NumPy come from PyPI into a virtual environment of its own, benchmarks/.venv.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -14,7 +14,7 @@ venv=benchmarks/.venv
 if [ ! -x "$venv/bin/python" ]; then
   python3 -m venv "$venv"
 fi
-"$venv/bin/python" -m pip install --quiet --disable-pip-version-check sympy symengine
+"$venv/bin/python" -m pip install --quiet --disable-pip-version-check sympy symengine numpy
 
 scratch=${CHAINRULE_BENCH_SCRATCH:-.build}
 swift build -c release --scratch-path "$scratch" --product chainrule-bench

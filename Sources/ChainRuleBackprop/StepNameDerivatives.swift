@@ -96,8 +96,9 @@ public struct StepNameDerivatives {
         adjoints.append(Adjoint(step: steps[index].name, expression: expression))
       }
     }
+    let stepIndex = Dictionary(steps.indices.map { (steps[$0].name, $0) }, uniquingKeysWith: { first, _ in first })
     derivatives = variables.map { variable in
-      if let index = steps.firstIndex(where: { $0.name == variable }) {
+      if let index = stepIndex[variable] {
         return adjoint(of: index) ?? graph.number(0)
       }
       return chainSum(variable, after: -1)

@@ -70,22 +70,26 @@ public struct Tape: Sendable {
   /// The variables the result depends on, in ascending node order; also the order of
   /// ``forward(inputs:)``'s argument.
   public let variables: [String]
-  private let instructions: [Instruction]
-  private let operands: [Int32]
+  let instructions: [Instruction]
+  let operands: [Int32]
   @usableFromInline let inputSlots: [Int32]
-  private var values: [Double]
+  /// Every slot's value: constants from the start, the rest after a forward pass.
+  private(set) var values: [Double]
   @usableFromInline var adjoints: [Double]
   /// The functions the tape calls, each once, with their value and slope closures.
-  private let kernels: [Kernel]
+  let kernels: [Kernel]
 
   /// A function's numbers as its ``FunctionDefinition`` gives them, ready to call.
-  private struct Kernel: Sendable {
+  struct Kernel: Sendable {
+    /// The function the closures compute.
+    let function: Function
     var value: @Sendable (Double) -> Double = { _ in .nan }
     var slope: @Sendable (Double, Double) -> Double = { _, _ in .nan }
     var binaryValue: @Sendable (Double, Double) -> Double = { _, _ in .nan }
     var binarySlopes: @Sendable (Double, Double) -> (Double, Double) = { _, _ in (.nan, .nan) }
 
     init(_ function: Function) {
+      self.function = function
       let definition = function.definition
       switch definition.value {
       case .unary(let f): value = f

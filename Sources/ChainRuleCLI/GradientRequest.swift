@@ -56,7 +56,8 @@ struct GradientRequest {
     if let point {
       let known = Set(formula.variables)
       let unused = point.map(\.0).filter { !known.contains($0) }
-      let missing = formula.variables.filter { pointValues?[$0] == nil }
+      let given = pointValues ?? [:]
+      let missing = formula.variables.filter { given[$0] == nil }
       if !missing.isEmpty {
         let list = missing.map { "\($0)=…" }.joined(separator: ",")
         var message = "--at gives no value for \(missing.joined(separator: ", ")); add \(list)"

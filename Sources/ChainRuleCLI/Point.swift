@@ -6,9 +6,12 @@ enum OptionValues {
   ///
   /// Values are decimal numbers as in a formula (`1.5`, `-2`, `1e-3`): `0x10`, `inf`, `nan`, a
   /// non-zero value a float would hold as 0 (`1e-400`) and an integer it cannot hold exactly
-  /// are refused, as are empty items (`x=1,,y=2`) and a name given twice.
+  /// are refused, as are empty items (`x=1,,y=2`) and a name given twice. `@FILE` reads the
+  /// point from a file (``PointFile``).
   static func point(_ text: String, command: String) throws(CommandError) -> [(String, Double)] {
+    if text.hasPrefix("@") { return try PointFile.read(String(text.dropFirst()), command: command) }
     var result: [(String, Double)] = []
+    var seen: Set<String> = []
     for item in try items(of: text, option: "--at", command: command) {
       let parts = item.split(separator: "=", maxSplits: 1).map(String.init)
       guard parts.count == 2, let name = Parser.canonicalName(parts[0]) else {
@@ -22,7 +25,7 @@ enum OptionValues {
       } catch {
         throw .usage("--at: the value of \(name), '\(valueText)', \(problem(with: valueText, error))", command: command)
       }
-      if result.contains(where: { $0.0 == name }) {
+      guard seen.insert(name).inserted else {
         throw .usage("--at gives '\(name)' twice", command: command)
       }
       result.append((name, value))

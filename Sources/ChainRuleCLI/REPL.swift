@@ -139,6 +139,11 @@ struct REPL {
 
   /// `:at x=1,y=2`: the point, checked now so a mistake is reported where it was typed.
   private mutating func setPoint(_ argument: String) -> String {
+    // A point file's path (`:at @point.txt`) is kept as typed, and read when a command runs.
+    if argument.hasPrefix("@") {
+      point = argument
+      return "point: \(argument)\n"
+    }
     let text = argument.replacingOccurrences(of: " ", with: "")
     guard !text.isEmpty else {
       point = nil

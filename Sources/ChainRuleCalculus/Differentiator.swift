@@ -21,28 +21,32 @@ public struct Differentiator {
 
   /// The adjoint ∂root/∂v of every node v that root depends on.
   public func adjoints(of root: NodeID) -> [NodeID: NodeID] {
-    let adjoint = adjointTable(of: root)
+    let (adjoint, base) = adjointTable(of: root)
     var result: [NodeID: NodeID] = [:]
     for (index, bar) in adjoint.enumerated() where bar >= 0 {
-      result[NodeID(index)] = NodeID(Int(bar))
+      result[NodeID(base + index)] = NodeID(Int(bar))
     }
     return result
   }
 
-  /// The backward sweep: for each node index up to root's, the id of its adjoint, or −1.
-  func adjointTable(of root: NodeID) -> [Int32] {
+  /// The backward sweep: for each node index from the lowest root depends on (`base`) up to
+  /// root's, the id of its adjoint, or −1. Starting at the lowest keeps the table small for a
+  /// small expression late in a large graph (a step's local derivative), which a table from 0
+  /// would make as large as the graph, once per step.
+  func adjointTable(of root: NodeID) -> (adjoint: [Int32], base: Int) {
     let order = graph.reachable(from: root)
-    var adjoint = [Int32](repeating: -1, count: Int(root.index) + 1)
-    adjoint[Int(root.index)] = graph.number(1).index
+    let base = Int(order.first?.index ?? root.index)
+    var adjoint = [Int32](repeating: -1, count: Int(root.index) - base + 1)
+    adjoint[Int(root.index) - base] = graph.number(1).index
     /// ū += contribution.
     func accumulate(_ child: NodeID, _ contribution: NodeID) {
       if graph.numberValue(contribution) == 0 { return }
-      let existing = adjoint[Int(child.index)]
-      adjoint[Int(child.index)] =
+      let existing = adjoint[Int(child.index) - base]
+      adjoint[Int(child.index) - base] =
         existing >= 0 ? graph.add(NodeID(Int(existing)), contribution).index : contribution.index
     }
     for node in order.reversed() {
-      let index = adjoint[Int(node.index)]
+      let index = adjoint[Int(node.index) - base]
       guard index >= 0 else { continue }
       let bar = NodeID(Int(index))
       // The commonest nodes without an array of local derivatives: a sum passes v̄ to each
@@ -67,15 +71,15 @@ public struct Differentiator {
         }
       }
     }
-    return adjoint
+    return (adjoint, base)
   }
 
   /// ∂root/∂s for each symbol name in `symbols`, in that order (0 where root does not use s).
   public func gradient(of root: NodeID, withRespectTo symbols: [String]) -> [NodeID] {
-    let adjoint = adjointTable(of: root)
+    let (adjoint, base) = adjointTable(of: root)
     return symbols.map { name in
-      let index = Int(graph.symbol(name).index)
-      return index < adjoint.count && adjoint[index] >= 0
+      let index = Int(graph.symbol(name).index) - base
+      return index >= 0 && index < adjoint.count && adjoint[index] >= 0
         ? NodeID(Int(adjoint[index])) : graph.number(0)
     }
   }

@@ -156,6 +156,11 @@ public struct Formula {
     // Few names are usual: a linear search while there are few (hashing each costs more),
     // a set once there are many.
     var seen: Set<String>? = nil
+    var definedSet: Set<String>? = nil
+    func isDefined(_ name: String) -> Bool {
+      if let set = definedSet { return set.contains(name) }
+      return !defined.isEmpty && defined.contains(name)
+    }
     func isNew(_ name: String) -> Bool {
       if let set = seen { return !set.contains(name) }
       return !names.contains(name)
@@ -167,7 +172,7 @@ public struct Formula {
         case .number: break
         case .name(let name, _):
           guard !Parser.isConstantName(name), fixed.isEmpty || fixed[name] == nil, isNew(name),
-            defined.isEmpty || !defined.contains(name)
+            !isDefined(name)
           else { continue }
           names.append(name)
           if seen != nil {
@@ -180,7 +185,14 @@ public struct Formula {
         case .call(_, let arguments, _): stack.append(contentsOf: arguments.reversed())
         }
       }
-      if let name = definition.name { defined.append(name) }
+      if let name = definition.name {
+        if definedSet != nil {
+          definedSet?.insert(name)
+        } else {
+          defined.append(name)
+          if defined.count > 32 { definedSet = Set(defined) }
+        }
+      }
     }
     return names
   }

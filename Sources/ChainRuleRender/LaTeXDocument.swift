@@ -140,10 +140,12 @@ public struct LaTeXDocument {
     var lines: [String] = []
     if formula.program.definitions.count > 1 {
       let local = ExpressionGraph()
+      // One printer for all the lines: a printer per line would size its memo to the graph
+      // built so far, once per definition (quadratic in their number).
+      let layout = LaTeXLayout(printer: ExpressionPrinter(graph: local, notation: .latex, brackets: brackets))
       // Each definition as the user wrote it: in their order, not simplified.
       for definition in formula.program.definitions {
         let body = local.build(definition.body)
-        let layout = LaTeXLayout(printer: ExpressionPrinter(graph: local, notation: .latex, brackets: brackets))
         lines += layout.lines(lhs: notation.name(definition.name ?? resultName), body)
       }
     } else {
@@ -157,10 +159,11 @@ public struct LaTeXDocument {
     var out = ""
     let gradient = formula.gradient(withRespectTo: variables)
     var values: NodeValues? = nil
-    var simplified: [NodeID] = []
-    for raw in gradient {
-      simplified.append(formula.graph.treeOperationCount(raw) > printLimit * 4 ? raw : formula.simplified(raw))
-    }
+    // Sizes counted in one pass over the graph for all derivatives: a pass per derivative
+    // made this quadratic in the depth.
+    let rawSizes = formula.graph.treeOperationCounts(gradient)
+    let simplified = zip(gradient, rawSizes).map { raw, size in size > printLimit * 4 ? raw : formula.simplified(raw) }
+    let sizes = formula.graph.treeOperationCounts(simplified)
     if let point {
       let dictionary = Dictionary(point, uniquingKeysWith: { a, _ in a })
       values = try? Evaluator(graph: formula.graph).values(of: simplified, at: dictionary).values
@@ -174,7 +177,7 @@ public struct LaTeXDocument {
     var notExpanded: [(String, Int)] = []
     for (position, (variable, id)) in zip(variables, simplified).enumerated() {
       let lhs = notation.partial(of: resultName, withRespectTo: variable)
-      let operations = formula.graph.treeOperationCount(id)
+      let operations = sizes[position]
       let value = values?[id].map { Self.value($0) }
       if let stepForms, let stepLayout {
         let (text, expanded) = stepNameDerivative(

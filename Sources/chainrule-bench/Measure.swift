@@ -63,5 +63,14 @@ func formatTime(_ seconds: Double) -> String {
   return String(format: "%.2f s", seconds)
 }
 
+/// Bytes in B, kB, MB or GB (powers of 1,000).
+func formatBytes(_ bytes: Int) -> String {
+  let value = Double(bytes)
+  if value < 1e3 { return "\(bytes) B" }
+  if value < 1e6 { return String(format: "%.1f kB", value / 1e3) }
+  if value < 1e9 { return String(format: "%.1f MB", value / 1e6) }
+  return String(format: "%.2f GB", value / 1e9)
+}
+
 /// `met` or `not met`.
 func verdict(_ met: Bool) -> String { met ? "met" : "NOT MET" }

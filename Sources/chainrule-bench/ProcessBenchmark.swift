@@ -27,8 +27,9 @@ struct ProcessBenchmark {
     return (me as NSString).deletingLastPathComponent + "/chainrule"
   }
 
-  /// Runs `executable arguments` with output to /dev/null; returns its wall and CPU time, or nil.
-  static func runOnce(_ executable: String, _ arguments: [String]) -> (wall: Double, cpu: Double)? {
+  /// Runs `executable arguments` with output to /dev/null; returns its wall and CPU time and its
+  /// peak resident memory in bytes, or nil when it fails.
+  static func runOnce(_ executable: String, _ arguments: [String]) -> (wall: Double, cpu: Double, peakMemory: Int)? {
     var actions: posix_spawn_file_actions_t = posix_spawn_file_actions_t()
     posix_spawn_file_actions_init(&actions)
     defer { posix_spawn_file_actions_destroy(&actions) }
@@ -45,7 +46,8 @@ struct ProcessBenchmark {
     wait4(pid, &status, 0, &usage)
     let elapsed = now() - start
     func seconds(_ t: timeval) -> Double { Double(t.tv_sec) + Double(t.tv_usec) * 1e-6 }
-    return status == 0 ? (elapsed, seconds(usage.ru_utime) + seconds(usage.ru_stime)) : nil
+    // Linux reports ru_maxrss in kilobytes.
+    return status == 0 ? (elapsed, seconds(usage.ru_utime) + seconds(usage.ru_stime), usage.ru_maxrss * 1024) : nil
   }
 
   static func measure(executable: String, runs: Int) -> ProcessBenchmark {

@@ -12,6 +12,9 @@ enum Profile {
     case "tape":
       let (xs, ys) = GradientBenchmark.data(count: count)
       blackHole(GradientBenchmark.throughTape(xs, ys))
+    case "batched":
+      let (xs, ys) = GradientBenchmark.data(count: count)
+      blackHole(GradientBenchmark.throughBatchedTape(xs, ys))
     case let chain where chain.hasPrefix("chain:"):
       let n = Int(chain.dropFirst(6)) ?? 1_000
       let source = ChainBenchmark.source(layers: n)

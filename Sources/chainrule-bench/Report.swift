@@ -7,6 +7,7 @@ struct Report {
   var chain: [ChainBenchmark] = []
   var gradient: GradientBenchmark?
   var processes: [ProcessBenchmark] = []
+  var scaling: [ScalingBenchmark.Row] = []
   /// Each target with its verdict, in the order printed.
   var targets: [(name: String, met: Bool, measured: String)] = []
 
@@ -40,7 +41,8 @@ struct Report {
     }
     if let gradient {
       object["gradient"] = [
-        "points": gradient.points, "tape": gradient.tape, "handWritten": gradient.handWritten,
+        "points": gradient.points, "tape": gradient.tape, "batched": gradient.batched,
+        "handWritten": gradient.handWritten,
         "compiledAutodiff": gradient.compiledAutodiff, "disagreement": gradient.disagreement,
       ]
     }
@@ -50,6 +52,13 @@ struct Report {
       ]
       if let time = process.time { entry["time"] = time }
       if let cpu = process.cpuTime { entry["cpuTime"] = cpu }
+      return entry
+    }
+    object["scaling"] = scaling.map { row -> [String: Any] in
+      var entry: [String: Any] = ["command": row.command, "layers": row.layers]
+      if let time = row.time { entry["time"] = time }
+      if let cpu = row.cpuTime { entry["cpuTime"] = cpu }
+      if let memory = row.peakMemory { entry["peakMemory"] = memory }
       return entry
     }
     object["targets"] = targets.map { ["name": $0.name, "met": $0.met, "measured": $0.measured] }

@@ -1,7 +1,8 @@
 // chainrule-bench: in-process timings of ChainRule against the targets of docs/performance.md.
 //
-//   swift run -c release chainrule-bench [--quick] [--json FILE] [--only toy,chain,gradient,process,matrix]
+//   swift run -c release chainrule-bench [--quick] [--json FILE] [--only toy,chain,gradient,train,process,matrix,scaling]
 //                                        [--layers 10,100,1000,10000] [--points 1000000]
+//                                        [--scaling-layers 1000,10000,100000]
 //                                        [--chainrule PATH]… [--profile toy|parse|chain:N|tape COUNT]
 //
 // `--chainrule` (repeatable) names the executables timed as whole processes; by default the
@@ -14,9 +15,10 @@ import Foundation
 
 var budget = Budget.normal
 var jsonPath: String? = nil
-var only: Set<String> = ["toy", "chain", "gradient", "process", "matrix"]
+var only: Set<String> = ["toy", "chain", "gradient", "train", "process", "matrix", "scaling"]
 var layers = [10, 100, 1_000, 10_000]
 var points = 1_000_000
+var scalingLayers = [1_000, 10_000, 100_000]
 var executables: [String] = []
 
 var arguments = CommandLine.arguments.dropFirst().makeIterator()
@@ -27,6 +29,7 @@ while let argument = arguments.next() {
   case "--only": only = Set((arguments.next() ?? "").split(separator: ",").map(String.init))
   case "--layers": layers = (arguments.next() ?? "").split(separator: ",").compactMap { Int($0) }
   case "--points": points = Int(arguments.next() ?? "") ?? points
+  case "--scaling-layers": scalingLayers = (arguments.next() ?? "").split(separator: ",").compactMap { Int($0) }
   case "--chainrule": executables.append(arguments.next() ?? "")
   case "--profile":
     // For valgrind: run one item COUNT times, untimed, and exit.
@@ -117,13 +120,31 @@ if only.contains("gradient") {
   report.line("")
   report.line("3. Toy-model gradient over \(points) data points, per evaluation (forward + backward)")
   report.line(
-    "   tape \(formatTime(gradient.tape)), hand-written Swift \(formatTime(gradient.handWritten)), Swift _Differentiation \(formatTime(gradient.compiledAutodiff)); largest disagreement \(String(format: "%.1e", gradient.disagreement))"
+    "   tape \(formatTime(gradient.tape)), batched tape \(formatTime(gradient.batched)), hand-written Swift \(formatTime(gradient.handWritten)), Swift _Differentiation \(formatTime(gradient.compiledAutodiff)); largest disagreement \(String(format: "%.1e", gradient.disagreement))"
+  )
+  func rate(_ perPoint: Double) -> String { String(format: "%.1f M points/s", 1e-6 / perPoint) }
+  report.line(
+    "   throughput: tape \(rate(gradient.tape)), batched tape \(rate(gradient.batched)), hand-written Swift \(rate(gradient.handWritten)), _Differentiation \(rate(gradient.compiledAutodiff))"
   )
   let handRatio = gradient.tape / gradient.handWritten
   let autodiffRatio = gradient.tape / gradient.compiledAutodiff
   report.target("tape within 3× of hand-written Swift", handRatio <= 3, String(format: "%.2f×", handRatio))
   report.target(
     "tape no slower than _Differentiation", autodiffRatio <= 1, String(format: "%.2f× its time", autodiffRatio))
+  report.target(
+    "batched tape at least as fast as hand-written Swift", gradient.batched <= gradient.handWritten,
+    String(format: "%.2f× its time", gradient.batched / gradient.handWritten))
+}
+
+if only.contains("train") {
+  let train = TrainBenchmark.measure(rows: 100_000, budget)
+  report.line("")
+  report.line(
+    "Training: the toy model's mean loss and gradient over \(train.rows) rows (one full-batch step), in process")
+  func rows(_ seconds: Double) -> String { String(format: "%.2f M rows/s", Double(train.rows) / seconds / 1e6) }
+  report.line(
+    "   chainrule train's Trainer.lossAndGradient \(formatTime(train.training)) (\(rows(train.training))), the batched tape alone \(formatTime(train.batched)) (\(rows(train.batched))); largest disagreement \(String(format: "%.1e", train.disagreement))"
+  )
 }
 
 if only.contains("process") {
@@ -146,6 +167,55 @@ if only.contains("process") {
   }
   if let best {
     report.target("whole process under 20 ms (fastest build above)", best < 0.020, formatTime(best))
+  }
+}
+
+if only.contains("scaling") {
+  report.line("")
+  report.line(
+    "5. Whole process: each command on the chain as definitions, point from a file (--at @FILE); median of 3 runs (1 past N = 10,000)"
+  )
+  report.line("   command | N | wall | CPU | peak memory")
+  let executable = executables.first ?? ProcessBenchmark.defaultExecutable()
+  let rows = ScalingBenchmark.measure(executable: executable, layers: scalingLayers, runs: 3) { row in
+    guard let time = row.time, let cpu = row.cpuTime, let memory = row.peakMemory else {
+      report.line("   \(row.command) | \(row.layers) | failed")
+      return
+    }
+    report.line(
+      "   \(row.command) | \(row.layers) | \(formatTime(time)) | \(formatTime(cpu)) | \(formatBytes(memory))"
+    )
+  }
+  report.scaling = rows
+  report.line("   growth exponent (log-log slope over N = \(scalingLayers.map(String.init).joined(separator: ", "))):")
+  for command in ScalingBenchmark.commands.map(\.name) {
+    let measured = rows.filter { $0.command == command && $0.time != nil }
+    let time = ScalingBenchmark.exponent(measured.map { (Double($0.layers), $0.cpuTime ?? 0) })
+    let memory = ScalingBenchmark.exponent(measured.map { (Double($0.layers), Double($0.peakMemory ?? 0)) })
+    let text = [time, memory].map { $0.map { String(format: "%.2f", $0) } ?? "—" }
+    // Memory per layer past the process's fixed start (runtime, libraries): the slope between
+    // the smallest and largest depth.
+    var perLayer = ""
+    if let first = measured.first, let last = measured.last, last.layers > first.layers {
+      let bytes = Double((last.peakMemory ?? 0) - (first.peakMemory ?? 0)) / Double(last.layers - first.layers)
+      perLayer = String(format: "; memory per layer %.0f B", bytes)
+    }
+    report.line("   \(command): CPU time \(text[0]), peak memory \(text[1])\(perLayer)")
+    if let time, let memory {
+      report.target(
+        "\(command): growth exponent ≤ 1.1 for time and memory", time <= 1.1 && memory <= 1.1, "\(text[0]), \(text[1])")
+    }
+  }
+  let diff = Dictionary(rows.filter { $0.command == "diff" }.map { ($0.layers, $0) }, uniquingKeysWith: { a, _ in a })
+  if let row = diff[10_000], let time = row.time, let memory = row.peakMemory {
+    report.target(
+      "diff -f at N = 10,000 under 0.3 s and 150 MB", time < 0.3 && memory < 150_000_000,
+      "\(formatTime(time)), \(formatBytes(memory))")
+  }
+  if let row = diff[100_000], let time = row.time, let memory = row.peakMemory {
+    report.target(
+      "diff -f at N = 100,000 under 3 s and 1.5 GB", time < 3 && memory < 1_500_000_000,
+      "\(formatTime(time)), \(formatBytes(memory))")
   }
 }
 
