@@ -24,13 +24,13 @@ public struct Parser {
   public static let maximumInputBytes = 4_000_000
 
   private let source: String
-  private let tokens: [Token]
+  let tokens: [Token]
   /// The names the `.name` tokens refer to.
   private let names: [String]
-  private var index = 0
+  var index = 0
   /// Nesting of the expression being parsed: 0 at the top of a line, +1 per bracket, call,
   /// sign or exponent around the current token.
-  private var depth = -1
+  var depth = -1
   /// The deepest `depth` reached.
   private var deepest = 0
   /// Open brackets around the current token, to tell a stray `)` from an empty group.
@@ -49,7 +49,7 @@ public struct Parser {
   private var definingName: String? = nil
   private var bodyUsesDefiningName = false
   /// LaTeX input: side-by-side operands multiply and functions may go without brackets.
-  private let readsLaTeX: Bool
+  let readsLaTeX: Bool
   /// See ``argumentLists(in:)``.
   private let argumentLists: [Int: Int]
 
@@ -129,49 +129,6 @@ public struct Parser {
       if levels > 150 { return true }
     }
     return false
-  }
-
-  /// The value of `text` as one decimal number, with an optional sign (`-1.5`, `−2`, `6.02e23`),
-  /// refused as a number literal in a formula is: not finite, a non-zero number a `Double` would
-  /// hold as 0, an integer in digits it cannot hold exactly. Other spellings `Double(_:)` reads
-  /// (`0x10`, `inf`, `nan`, `1_0`) are refused too.
-  ///
-  /// - Throws: ``Diagnostic`` whose ``Diagnostic/message`` says why, spanning `text`.
-  public static func decimalNumber(_ text: String) throws(Diagnostic) -> Double {
-    let scalars = Array(text.trimmingSpaces().unicodeScalars)
-    let whole = SourceSpan(start: 0, end: text.utf8.count)
-    var start = 0
-    var sign = 1.0
-    if let first = scalars.first, first == "-" || first == "−" || first == "+" {
-      sign = first == "+" ? 1 : -1
-      start = 1
-    }
-    let (literal, end) = Lexer.scanNumber(in: scalars, from: start)
-    guard !literal.isEmpty, end == scalars.count else {
-      throw Diagnostic(.expected("a decimal number such as 1.5, -2 or 1e-3", found: "'\(text)'"), at: whole)
-    }
-    return sign * (try Lexer.value(ofLiteral: literal, at: whole))
-  }
-
-  /// The canonical spelling of a single name as typed (`β₀`, `beta_0`, `\beta_{0}` → `beta0`), or
-  /// nil if `text` is not exactly one name.
-  public static func canonicalName(_ text: String) -> String? {
-    // Plain first, then LaTeX, so printed names without a backslash (`w_{a,b}`) read too.
-    let trimmed = text.trimmingSpaces()
-    var tokens: [Token]? = nil
-    var names: [String] = []
-    if InputSyntax.auto.resolved(for: trimmed) == .plain {
-      var lexer = Lexer(trimmed)
-      tokens = try? lexer.tokenize()
-      names = lexer.names
-    }
-    if tokens?.count != 2 {
-      var lexer = LaTeXLexer(trimmed)
-      tokens = try? lexer.tokenize()
-      names = lexer.names
-    }
-    guard let tokens, tokens.count == 2, case .name(let index) = tokens[0].kind else { return nil }
-    return names[Int(index)]
   }
 
   var current: Token { tokens[index] }
@@ -414,7 +371,7 @@ public struct Parser {
     Diagnostic(.missingOperator(found: current.describe(in: source)), at: current.span)
   }
 
-  private func startsOperand(_ kind: Token.Kind) -> Bool {
+  func startsOperand(_ kind: Token.Kind) -> Bool {
     switch kind {
     case .number, .name, .openParen, .openBracket, .openBrace, .squareRoot, .indicator: true
     default: false
@@ -562,55 +519,7 @@ public struct Parser {
     return missingOperator()
   }
 
-  /// `sin(x)`, `max[a, b]`; in LaTeX also `\sin x`.
-  private mutating func parseCall(_ function: Function, _ token: Token) throws(Diagnostic) -> SyntaxTree {
-    guard current.isOpening else { return try parseCallWithoutBrackets(function, token) }
-    let open = advance()
-    let arguments = try parseArguments(after: open)
-    let span = token.span.merged(with: tokens[index - 1].span)
-    guard arguments.count == function.arity else { throw wrongArgumentCount(function, arguments.count, span) }
-    return .call(function, arguments, span)
-  }
-
-  /// In LaTeX a function may take one factor without brackets: `\sin x`, `\log 2x`, `\exp -x^2`.
-  private mutating func parseCallWithoutBrackets(_ function: Function, _ token: Token) throws(Diagnostic)
-    -> SyntaxTree
-  {
-    let kind = current.kind
-    guard readsLaTeX && function.arity == 1 && (startsOperand(kind) || kind == .minus || kind == .plus) else {
-      throw Diagnostic(.functionWithoutArguments(function.name), at: token.span)
-    }
-    depth += 1  // counted like an argument list, so `\sin \sin … x` meets the limit in time
-    defer { depth -= 1 }
-    let argument = try parseExpression(Power.product)
-    return .call(function, [argument], token.span.merged(with: argument.span))
-  }
-
-  private func wrongArgumentCount(_ function: Function, _ count: Int, _ span: SourceSpan) -> Diagnostic {
-    Diagnostic(.wrongArgumentCount(function: function.name, expected: function.arity, found: count), at: span)
-  }
-
-  private mutating func parseArguments(after open: Token) throws(Diagnostic) -> [SyntaxTree] {
-    numberMayMultiply = true
-    openGroups += 1
-    defer { openGroups -= 1 }
-    var arguments: [SyntaxTree] = []
-    if closes(open, current.kind) {
-      _ = advance()
-      return arguments
-    }
-    while true {
-      arguments.append(try parseExpression(0))
-      if current.kind == .comma {
-        _ = advance()
-        continue
-      }
-      _ = try expectClosing(open)
-      return arguments
-    }
-  }
-
-  private func closes(_ open: Token, _ kind: Token.Kind) -> Bool {
+  func closes(_ open: Token, _ kind: Token.Kind) -> Bool {
     switch (open.kind, kind) {
     case (.openParen, .closeParen), (.openBracket, .closeBracket), (.openBrace, .closeBrace): true
     default: false
@@ -625,7 +534,7 @@ public struct Parser {
     }
   }
 
-  private mutating func expectClosing(_ open: Token) throws(Diagnostic) -> Token {
+  mutating func expectClosing(_ open: Token) throws(Diagnostic) -> Token {
     if closes(open, current.kind) { return advance() }
     switch current.kind {
     case .closeParen, .closeBracket, .closeBrace:
