@@ -53,10 +53,16 @@ public struct StepNameDerivatives {
     var inPlace: [Int: NodeID] = [:]
     var named: [Int: NodeID] = [:]
     var adjoints: [Adjoint] = []
+    // Each named adjoint's symbol, made once (a name built and hashed per use was a tenth of
+    // `diff` on deep chains).
+    var adjointSymbols: [Int: NodeID] = [:]
     func adjoint(of index: Int) -> NodeID? {
       if let short = inPlace[index] { return short }
-      if named[index] != nil { return graph.symbol(AdjointName.symbol(of: result, withRespectTo: steps[index].name)) }
-      return nil
+      guard named[index] != nil else { return nil }
+      if let symbol = adjointSymbols[index] { return symbol }
+      let symbol = graph.symbol(AdjointName.symbol(of: result, withRespectTo: steps[index].name))
+      adjointSymbols[index] = symbol
+      return symbol
     }
     func chainSum(_ name: String, after position: Int) -> NodeID {
       var terms: [NodeID] = []
