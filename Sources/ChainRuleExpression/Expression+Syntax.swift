@@ -306,47 +306,26 @@ extension Program {
   private static func iterativeConstantValue(
     of tree: SyntaxTree, definedValues: [String: Double]
   ) -> Result<Double?, ConstantFailure> {
-    enum Work {
-      case visit(SyntaxTree)
-      case combine(SyntaxTree)
+    do throws(ConstantFailure) {
+      let value = try tree.foldedBottomUp(
+        leaf: { node -> Double? in
+          switch node {
+          case .number(let value, _): return value
+          case .name(let name, _): return Self.value(ofName: name, definedValues)
+          default: return nil
+          }
+        },
+        combine: { (node, operands) throws(ConstantFailure) -> Double? in
+          do throws(Diagnostic.Undefined) {
+            return try combine(node, operands)
+          } catch {
+            throw ConstantFailure(span: node.span, reason: error)
+          }
+        })
+      return .success(value ?? nil)
+    } catch {
+      return .failure(error)
     }
-    var work: [Work] = [.visit(tree)]
-    var values: [Double?] = []
-    while let item = work.popLast() {
-      switch item {
-      case .visit(let node):
-        switch node {
-        case .number(let value, _): values.append(value)
-        case .name(let name, _): values.append(value(ofName: name, definedValues))
-        case .negate(let operand, _):
-          work.append(.combine(node))
-          work.append(.visit(operand))
-        case .binary(_, let left, let right, _):
-          work.append(.combine(node))
-          work.append(.visit(right))
-          work.append(.visit(left))
-        case .call(_, let arguments, _):
-          work.append(.combine(node))
-          work.append(contentsOf: arguments.reversed().map { .visit($0) })
-        }
-      case .combine(let node):
-        let count: Int
-        switch node {
-        case .negate: count = 1
-        case .binary: count = 2
-        case .call(_, let arguments, _): count = arguments.count
-        case .number, .name: count = 0
-        }
-        let operands = Array(values.suffix(count))
-        values.removeLast(count)
-        do throws(Diagnostic.Undefined) {
-          values.append(try combine(node, operands))
-        } catch {
-          return .failure(ConstantFailure(span: node.span, reason: error))
-        }
-      }
-    }
-    return .success(values.last ?? nil)
   }
 
   /// The value of `node` from its operands' values (nil for an operand with variables).

@@ -62,47 +62,26 @@ enum AsWritten {
   /// The value of `tree` (nil where a name has no value, or an operation overflowed), or the
   /// first part that certainly has none.
   static func value(of tree: SyntaxTree, _ known: [String: Value]) -> Result<Value?, Failure> {
-    enum Work {
-      case visit(SyntaxTree)
-      case combine(SyntaxTree)
+    do throws(Failure) {
+      let value = try tree.foldedBottomUp(
+        leaf: { node -> Value? in
+          switch node {
+          case .number(let value, _): return Value(value, exact: true)
+          case .name(let name, _): return known[name]
+          default: return nil
+          }
+        },
+        combine: { (node, operands) throws(Failure) -> Value? in
+          do throws(Diagnostic.Undefined) {
+            return try combine(node, operands)
+          } catch {
+            throw Failure(span: node.span, reason: error)
+          }
+        })
+      return .success(value ?? nil)
+    } catch {
+      return .failure(error)
     }
-    var work: [Work] = [.visit(tree)]
-    var values: [Value?] = []
-    while let item = work.popLast() {
-      switch item {
-      case .visit(let node):
-        switch node {
-        case .number(let value, _): values.append(Value(value, exact: true))
-        case .name(let name, _): values.append(known[name])
-        case .negate(let operand, _):
-          work.append(.combine(node))
-          work.append(.visit(operand))
-        case .binary(_, let left, let right, _):
-          work.append(.combine(node))
-          work.append(.visit(right))
-          work.append(.visit(left))
-        case .call(_, let arguments, _):
-          work.append(.combine(node))
-          work.append(contentsOf: arguments.reversed().map { .visit($0) })
-        }
-      case .combine(let node):
-        let count: Int
-        switch node {
-        case .negate: count = 1
-        case .binary: count = 2
-        case .call(_, let arguments, _): count = arguments.count
-        case .number, .name: count = 0
-        }
-        let operands = Array(values.suffix(count))
-        values.removeLast(count)
-        do throws(Diagnostic.Undefined) {
-          values.append(try combine(node, operands))
-        } catch {
-          return .failure(Failure(span: node.span, reason: error))
-        }
-      }
-    }
-    return .success(values.last ?? nil)
   }
 
   /// One node from its operands; throws only where every operand that decides it is exact.
