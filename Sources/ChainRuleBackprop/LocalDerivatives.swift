@@ -47,6 +47,16 @@ public struct LocalDerivatives {
     rewritten(differentiator.derivative(of: expression, withRespectTo: name))
   }
 
+  /// ∂expression/∂name in step names, and as the expression's own inputs give it: the first to
+  /// print (`1 − h₁²`), the second to evaluate (`1 − tanh(f₀)²`, which the evaluator computes
+  /// without cancelling where h₁ is close to ±1).
+  public mutating func derivativeAndValueForm(
+    of expression: NodeID, withRespectTo name: String
+  ) -> (printed: NodeID, evaluated: NodeID) {
+    let raw = canonical.simplify(differentiator.derivative(of: expression, withRespectTo: name))
+    return (rewrittenInSteps(raw), raw)
+  }
+
   /// ∂expression/∂name for every name, from one symbolic sweep (a step that reads many values
   /// costs one sweep, not one per value).
   public mutating func derivatives(of expression: NodeID, withRespectTo names: [String]) -> [NodeID] {

@@ -206,9 +206,6 @@ public struct Trace {
 
     // Local derivatives rewrite in terms of stored steps: exp(f₁) → h₂.
     var locals = LocalDerivatives(program: program)
-    func local(_ expression: NodeID, _ name: String) -> NodeID {
-      locals.derivative(of: expression, withRespectTo: name)
-    }
     func value(_ id: NodeID) -> Double { (try? evaluator.evaluate(id, at: values)) ?? .nan }
 
     // Which steps use each name, found once: the passes below ask for every step and parameter.
@@ -229,8 +226,8 @@ public struct Trace {
       // A consumer with no adjoint is a step the result does not use: its term would be 0.
       for consumer in (users[step.name] ?? []).filter({ $0 > index }).map({ steps[$0] })
       where adjointValue[consumer.name] != nil {
-        let d = local(consumer.expression, step.name)
-        contributions.append(Contribution(consumer: consumer.name, local: d, localValue: value(d)))
+        let d = locals.derivativeAndValueForm(of: consumer.expression, withRespectTo: step.name)
+        contributions.append(Contribution(consumer: consumer.name, local: d.printed, localValue: value(d.evaluated)))
       }
       // A step the result does not use has no adjoint and no line.
       guard !contributions.isEmpty else { continue }
@@ -246,8 +243,8 @@ public struct Trace {
     for parameter in parameters {
       var contributions: [Contribution] = []
       for step in (users[parameter] ?? []).map({ steps[$0] }) where adjointValue[step.name] != nil {
-        let d = local(step.expression, parameter)
-        contributions.append(Contribution(consumer: step.name, local: d, localValue: value(d)))
+        let d = locals.derivativeAndValueForm(of: step.expression, withRespectTo: parameter)
+        contributions.append(Contribution(consumer: step.name, local: d.printed, localValue: value(d.evaluated)))
       }
       let total = contributions.reduce(0.0) { $0 + $1.localValue * (adjointValue[$1.consumer ?? ""] ?? 0) }
       parameterAdjoints.append(

@@ -58,4 +58,16 @@ import Testing
     let fine = chainrule("train", "-f", model, "--data", data, "--lr", "0.05", "--epochs", "20")
     #expect(!fine.stderr.contains("warning"))
   }
+
+  /// The backward pass evaluates a local derivative from the step's input, where the evaluator
+  /// avoids cancelling: tanh′ at 20 is 1 − tanh(20)², about 1.7·10⁻¹⁷, not 1 − h² = 0.
+  @Test func backpropOfASaturatedTanhIsNotZero() throws {
+    let result = chainrule("trace", "tanh(x*w)", "--at", "x=20,w=1", "--format", "json")
+    let json = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+    let row = try #require((json["gradient"] as? [[String: Any]])?.first)
+    let backprop = try #require(row["backpropValue"] as? Double)
+    let closed = try #require(row["closedFormValue"] as? Double)
+    #expect(backprop > 3.3e-16 && backprop < 3.5e-16, "\(backprop)")
+    #expect(abs(backprop - closed) <= 1e-12 * abs(closed))
+  }
 }
