@@ -44,47 +44,23 @@ extension ExpressionGraph {
 
   /// ``build(_:definitions:)`` with an explicit stack, for trees of any depth.
   private func buildIteratively(_ tree: SyntaxTree, _ definitions: [String: NodeID]) -> NodeID {
-    enum Work {
-      case visit(SyntaxTree)
-      case combine(SyntaxTree)
-    }
-    var work: [Work] = [.visit(tree)]
-    var values: [NodeID] = []
-    while let item = work.popLast() {
-      switch item {
-      case .visit(let node):
+    let built = tree.foldedBottomUp(
+      leaf: { node -> NodeID in
         switch node {
-        case .number(let value, _): values.append(number(value))
-        case .name(let name, _): values.append(definitions[name] ?? symbol(name))
-        case .negate(let operand, _):
-          work.append(.combine(node))
-          work.append(.visit(operand))
-        case .binary(_, let left, let right, _):
-          work.append(.combine(node))
-          work.append(.visit(right))
-          work.append(.visit(left))
-        case .call(_, let arguments, _):
-          work.append(.combine(node))
-          work.append(contentsOf: arguments.reversed().map { .visit($0) })
+        case .number(let value, _): return number(value)
+        case .name(let name, _): return definitions[name] ?? symbol(name)
+        default: return number(0)
         }
-      case .combine(let node):
+      },
+      combine: { node, operands -> NodeID in
         switch node {
-        case .negate:
-          let operand = values.removeLast()
-          values.append(negate(operand))
-        case .binary(let op, _, _, _):
-          let right = values.removeLast()
-          let left = values.removeLast()
-          values.append(combine(op, left, right))
-        case .call(let function, let arguments, _):
-          let operands = Array(values.suffix(arguments.count))
-          values.removeLast(arguments.count)
-          values.append(call(function, operands))
-        case .number, .name: break
+        case .negate: return negate(operands[0])
+        case .binary(let op, _, _, _): return combine(op, operands[0], operands[1])
+        case .call(let function, _, _): return call(function, operands)
+        case .number, .name: return number(0)
         }
-      }
-    }
-    return values.last ?? number(0)
+      })
+    return built ?? number(0)
   }
 
   /// Builds every definition of `program` in order; returns each defined name's node and the
